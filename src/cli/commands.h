@@ -1,0 +1,19 @@
+// commands.h: the xfer commands (cp, rm, mb, rb, presign) run against the libxfer C API.
+#ifndef XFER_CLI_COMMANDS_H
+#define XFER_CLI_COMMANDS_H
+
+#include <string>
+
+#include "args.h"
+
+namespace xfer_cli {
+
+// Runs a parsed command (not help) and returns the process exit code (see report.h).
+int run_command(const Invocation &inv);
+
+// Prints "xfer: MESSAGE", the command's usage line and a hint to stderr; returns kExitUsage.
+int usage_error(Command command, const std::string &message);
+
+}  // namespace xfer_cli
+
+#endif  // XFER_CLI_COMMANDS_H

@@ -1,0 +1,17 @@
+// interrupt.h: SIGINT/SIGTERM handling: the handler only records the signal; the wait loop
+// polls interrupted() and cancels the transfer.
+#ifndef XFER_CLI_INTERRUPT_H
+#define XFER_CLI_INTERRUPT_H
+
+namespace xfer_cli {
+
+// Installs the handlers (without SA_RESTART, so a blocking read of stdin returns EINTR) and
+// ignores SIGPIPE (a closed stdout becomes an EPIPE write error). Call once, from main().
+void install_interrupt_handlers();
+
+// True once SIGINT or SIGTERM has arrived. A second signal ends the process at once (130).
+bool interrupted();
+
+}  // namespace xfer_cli
+
+#endif  // XFER_CLI_INTERRUPT_H

@@ -1,0 +1,52 @@
+// main.cc: entry point of the xfer tool: parses the command line and dispatches.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "commands.h"
+#include "help.h"
+#include "interrupt.h"
+#include "report.h"
+#include "xfer/xfer.h"
+
+int main(int argc, char **argv) {
+  using namespace xfer_cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  ParseResult parsed = parse_command_line(args);
+  const Invocation &inv = parsed.invocation;
+  if (!parsed.ok) {
+    if (inv.command == Command::kNone && inv.command_name == "ls")
+      return usage_error(Command::kNone, "'ls' is coming: it needs a listing API in libxfer");
+    return usage_error(inv.command, parsed.error);
+  }
+  const Options &o = inv.options;
+  if (o.version) {
+    std::printf("xfer %s (libxfer %s)\n", XFER_VERSION_STRING, xfer_version());
+    return kExitOk;
+  }
+  if (inv.command == Command::kHelp) {
+    if (inv.positionals.empty()) {
+      print_general_help(stdout);
+      return kExitOk;
+    }
+    if (inv.positionals.size() > 1 || !print_command_help(inv.positionals[0], stdout)) {
+      if (inv.positionals[0] == "ls") {
+        std::fprintf(stderr, "xfer: 'ls' is coming: it needs a listing API in libxfer\n");
+        return kExitUsage;
+      }
+      return usage_error(Command::kHelp, "no help for '" + inv.positionals[0] + "'");
+    }
+    return kExitOk;
+  }
+  if (o.help) {
+    if (inv.command == Command::kNone)
+      print_general_help(stdout);
+    else
+      print_command_help(inv.command_name, stdout);
+    return kExitOk;
+  }
+  if (inv.command == Command::kNone) return usage_error(Command::kNone, "missing command");
+  install_interrupt_handlers();
+  return run_command(inv);
+}

@@ -1,0 +1,142 @@
+// transfer_state.cc: first-error-wins completion, event draining and the waiting loop.
+#include "core/transfer_state.h"
+
+#include <chrono>
+
+namespace xfer::core {
+
+void TransferState::fail(Error e) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (finished_) return;
+    if (error_.ok()) error_ = std::move(e);
+    stopping_.store(true, std::memory_order_release);
+  }
+  cv_.notify_all();
+  drain_cancelled();
+}
+
+Error TransferState::first_error() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return error_;
+}
+
+void TransferState::drain_cancelled() {
+  for (;;) {
+    Event ev;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (events_.empty()) return;
+      ev = std::move(events_.front());
+      events_.pop_front();
+    }
+    ev(true);
+  }
+}
+
+void TransferState::post(Event ev) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!stopping_.load(std::memory_order_acquire)) {
+      events_.push_back(std::move(ev));
+      cv_.notify_all();
+      return;
+    }
+  }
+  ev(true);
+}
+
+void TransferState::finish(Result r) {
+  std::deque<Event> dropped;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (finished_) return;
+    finished_ = true;
+    if (error_.ok()) {
+      result_ = std::move(r);
+      // Success means every byte was done: make the last progress say so exactly.
+      total_.store(result_.size, std::memory_order_relaxed);
+      done_.store(result_.size, std::memory_order_relaxed);
+    }
+    stopping_.store(true, std::memory_order_release);
+    dropped.swap(events_);
+  }
+  cv_.notify_all();
+  for (auto &ev : dropped) ev(true);
+}
+
+bool TransferState::deliver_progress() {
+  if (!progress_) return true;
+  uint64_t d = done_.load(std::memory_order_relaxed);
+  uint64_t t = total_.load(std::memory_order_relaxed);
+  if (t != kSizeUnknown && d > t) d = t;
+  if (d == shown_done_ && t == shown_total_) return true;
+  if (shown_done_ != UINT64_MAX && d < shown_done_) d = shown_done_;  // never decreases
+  shown_done_ = d;
+  shown_total_ = t;
+  return progress_(d, t) == 0;
+}
+
+Code TransferState::wait(int64_t timeout_ms) {
+  using clock = std::chrono::steady_clock;
+  const bool forever = timeout_ms < 0;
+  const auto deadline = clock::now() + std::chrono::milliseconds(forever ? 0 : timeout_ms);
+  std::unique_lock<std::timed_mutex> waiter(waiter_mu_, std::defer_lock);
+  if (forever) {
+    waiter.lock();
+  } else if (!waiter.try_lock_until(deadline)) {
+    return done() ? status() : Code::TimedOut;
+  }
+  std::unique_lock<std::mutex> lk(mu_);
+  for (;;) {
+    while (!events_.empty() && !stopping_.load(std::memory_order_acquire)) {
+      Event ev = std::move(events_.front());
+      events_.pop_front();
+      lk.unlock();
+      ev(false);
+      lk.lock();
+    }
+    bool fin = finished_;
+    lk.unlock();
+    if (!deliver_progress()) cancel();
+    lk.lock();
+    if (fin && finished_) return error_.code;
+    if (!events_.empty() && !stopping_.load(std::memory_order_acquire)) continue;
+    // Progress is coalesced: wake at least every 100 ms to show it while bytes move.
+    auto wake = clock::now() + std::chrono::milliseconds(100);
+    if (!forever && deadline < wake) wake = deadline;
+    cv_.wait_until(lk, wake);
+    if (!forever && clock::now() >= deadline && !finished_ && events_.empty()) {
+      lk.unlock();
+      if (!deliver_progress()) cancel();
+      return Code::TimedOut;
+    }
+  }
+}
+
+bool TransferState::done() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return finished_;
+}
+
+void TransferState::wait_finished() {
+  std::unique_lock<std::mutex> lk(mu_);
+  cv_.wait(lk, [this] { return finished_; });
+}
+
+Code TransferState::status() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return finished_ ? error_.code : Code::Ok;
+}
+
+Error TransferState::error() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return finished_ ? error_ : Error();
+}
+
+Result TransferState::result() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return result_;
+}
+
+}  // namespace xfer::core

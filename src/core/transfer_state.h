@@ -1,0 +1,82 @@
+// transfer_state.h: the shared state behind a future: first error, result, progress, and the
+// queue of events that run user callbacks on the waiting thread (never on a worker).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "core/error.h"
+
+namespace xfer::core {
+
+constexpr uint64_t kSizeUnknown = UINT64_MAX;
+
+struct Result {
+  std::string etag, version_id, checksum;
+  uint64_t size = 0;
+};
+
+// An event runs on the waiting thread with cancelled = false, or, once the transfer is stopping,
+// on whichever thread drains it with cancelled = true: then it must not call user code, only
+// release what it holds and let its coordinator move on.
+using Event = std::function<void(bool cancelled)>;
+using ProgressFn = std::function<int(uint64_t done, uint64_t total)>;  // non-zero cancels
+
+class TransferState {
+ public:
+  explicit TransferState(ProgressFn progress = nullptr) : progress_(std::move(progress)) {}
+  TransferState(const TransferState &) = delete;
+  TransferState &operator=(const TransferState &) = delete;
+
+  // ---- worker / coordinator side -------------------------------------------------------
+  // True once the transfer has failed or was cancelled: in-flight work should stop.
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  const std::atomic<bool> *stop_flag() const { return &stopping_; }
+  // Records the first error (later ones are dropped), stops the transfer, drains events.
+  void fail(Error e);
+  Error first_error() const;
+  void add_progress(uint64_t n) { done_.fetch_add(n, std::memory_order_relaxed); }
+  void set_total(uint64_t total) { total_.store(total, std::memory_order_relaxed); }
+  uint64_t total() const { return total_.load(std::memory_order_relaxed); }
+  // Queues an event for the waiting thread; runs it at once with cancelled = true when the
+  // transfer is already stopping. Never call it while holding a lock the event takes.
+  void post(Event ev);
+  // Ends the transfer: the status is the first error, or Ok with this result. Once only.
+  void finish(Result r);
+
+  // ---- user side -----------------------------------------------------------------------
+  // Runs events and progress on the calling thread until finished or the deadline passes.
+  // Returns the final code, or Code::TimedOut while the transfer still runs.
+  Code wait(int64_t timeout_ms);
+  bool done() const;
+  void cancel() { fail(Error(Code::Cancelled, "the transfer was cancelled")); }
+  // Waits for the end without running user callbacks (used after cancel, on free).
+  void wait_finished();
+  Code status() const;  // Code::Ok also while running: check done() first
+  Error error() const;
+  Result result() const;
+
+ private:
+  void drain_cancelled();
+  bool deliver_progress();  // runs the progress callback if there is news; false: it cancelled
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> events_;
+  bool finished_ = false;
+  Error error_;
+  Result result_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> done_{0};
+  std::atomic<uint64_t> total_{kSizeUnknown};
+  std::timed_mutex waiter_mu_;  // one waiting thread at a time runs callbacks
+  ProgressFn progress_;
+  uint64_t shown_done_ = UINT64_MAX, shown_total_ = 0;  // last values given to progress_
+};
+
+}  // namespace xfer::core

@@ -1,0 +1,44 @@
+// crypto.h: SHA-256, HMAC-SHA256, MD5, hex and base64 helpers for signing and checksums.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace xfer::s3 {
+
+// Digests return raw bytes (32 for SHA-256, 16 for MD5) unless named *_hex.
+// On an OpenSSL failure (out of memory, algorithm unavailable) they throw std::runtime_error.
+std::string sha256_raw(std::string_view data);
+std::string sha256_hex(std::string_view data);  // lowercase hex
+std::string md5_raw(std::string_view data);
+std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
+
+// Incremental SHA-256 for payloads that arrive in pieces. Move-only.
+// finish_raw() returns the digest and resets the object for a new message.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(Sha256 &&) noexcept;
+  Sha256 &operator=(Sha256 &&) noexcept;
+  Sha256(const Sha256 &) = delete;
+  Sha256 &operator=(const Sha256 &) = delete;
+
+  void update(const void *data, size_t len);
+  void update(std::string_view data) { update(data.data(), data.size()); }
+  std::string finish_raw();
+
+ private:
+  struct Ctx;
+  std::unique_ptr<Ctx> ctx_;
+};
+
+std::string hex_encode(std::string_view raw);     // lowercase
+std::string base64_encode(std::string_view raw);  // standard alphabet, '=' padded
+// Standard alphabet; padding optional. nullopt on any other character or a bad length.
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace xfer::s3
