@@ -257,7 +257,7 @@ struct CpPlan {
   std::string local;    // the local file (upload source or download target)
 };
 
-int plan_cp(const Invocation &inv, CpPlan *plan) {
+int plan_cp(const Invocation &inv, const StdStreams &streams, CpPlan *plan) {
   const Options &o = inv.options;
   if (o.recursive)
     return usage_error(Command::kCp, "--recursive is not supported yet (one object at a time)");
@@ -288,6 +288,10 @@ int plan_cp(const Invocation &inv, CpPlan *plan) {
     plan->op = Operation::kDownload;
     if (d == Endpoint::kStdio) {
       plan->stream = true;
+      if (streams.stdout_closed) {
+        print_error("download failed: " + src + ": stdout is closed");
+        return kExitLocal;
+      }
       return kExitOk;
     }
     struct stat st {};
@@ -300,6 +304,10 @@ int plan_cp(const Invocation &inv, CpPlan *plan) {
   plan->op = Operation::kUpload;
   if (s == Endpoint::kStdio) {
     plan->stream = true;
+    if (streams.stdin_closed) {
+      print_error("upload failed: " + dst + ": stdin is closed");
+      return kExitLocal;
+    }
     if (key_is_prefix(plan->dst.key))
       return usage_error(Command::kCp, "DST " + dst + " needs a key when SRC is '-'");
     return kExitOk;
@@ -326,10 +334,10 @@ int plan_cp(const Invocation &inv, CpPlan *plan) {
   return kExitOk;
 }
 
-int run_cp(const Invocation &inv) {
+int run_cp(const Invocation &inv, const StdStreams &streams) {
   const Options &o = inv.options;
   CpPlan plan;
-  if (int rc = plan_cp(inv, &plan); rc != kExitOk) return rc;
+  if (int rc = plan_cp(inv, streams, &plan); rc != kExitOk) return rc;
 
   ResolvedArgs resolved;
   std::string err;
@@ -523,10 +531,10 @@ int usage_error(Command command, const std::string &message) {
   return kExitUsage;
 }
 
-int run_command(const Invocation &inv) {
+int run_command(const Invocation &inv, const StdStreams &streams) {
   switch (inv.command) {
     case Command::kCp:
-      return run_cp(inv);
+      return run_cp(inv, streams);
     case Command::kRm:
       return run_rm(inv);
     case Command::kMb:

@@ -3,11 +3,13 @@
 #ifndef XFER_TEST_HARNESS_H
 #define XFER_TEST_HARNESS_H
 
-#include <cmocka.h>
-#include <setjmp.h>
+/* clang-format off: cmocka needs these first, in this order */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include "xfer/xfer.h"
 

@@ -30,6 +30,19 @@ extern "C" {
 using xfer::s3::ChecksumAlgorithm;
 namespace s3 = xfer::s3;
 
+// Sanitizers shadow every address our own code reads: 4 GiB of distinct addresses would cost
+// 0.5 (ASan) to 8+ (TSan) GiB of shadow memory and minutes. ISA-L's assembly is not instrumented.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define XFER_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define XFER_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef XFER_TEST_SANITIZED
+#define XFER_TEST_SANITIZED 0
+#endif
+
 namespace {
 
 constexpr ChecksumAlgorithm kCrcs[] = {ChecksumAlgorithm::Crc32, ChecksumAlgorithm::Crc32c,
@@ -429,6 +442,7 @@ void test_single_call_over_4gib(void **) {
   assert_memory_equal(bytes + 4095 * block_size, block.data(), block_size);
   const uint64_t want[] = {0x430eaae1ull, 0x8b68e76eull, 0xddc08eb7f676da07ull};
   for (size_t i = 0; i < 3; ++i) {
+    if (XFER_TEST_SANITIZED && kCrcs[i] == ChecksumAlgorithm::Crc64Nvme) continue;
     assert_int_equal(crc_update(kCrcs[i], 0, bytes, len), want[i]);
   }
   munmap(base, block_size * copies);
