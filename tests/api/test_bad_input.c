@@ -1,12 +1,13 @@
 /* test_bad_input.c: every public function given NULL, empty strings, zero or huge values, or
  * called in the wrong state returns an error with a message, and never crashes. No server:
  * nothing here may send a request (the endpoint is a closed port). */
-/* clang-format off: cmocka needs these first, in this order */
-#include <cmocka.h>
-#include <setjmp.h>
+/* cmocka needs these first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 /* clang-format on */
 #include <string.h>
 

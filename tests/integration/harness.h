@@ -3,7 +3,8 @@
 #ifndef XFER_TEST_HARNESS_H
 #define XFER_TEST_HARNESS_H
 
-/* clang-format off: cmocka needs these first, in this order */
+/* cmocka needs these first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -9,8 +9,10 @@ Listens on 127.0.0.1 only and forwards every request to the upstream unchanged (
 request head, Host included, so SigV4 signatures stay valid), keep-alive on both sides.
 Bodies are streamed in pieces of at most 256 KiB, never buffered whole. Chunked bodies
 are decoded and re-chunked (same bytes, maybe other chunk boundaries; trailers kept).
-`Expect: 100-continue` is forwarded and the upstream's `100 Continue` relayed; when the
-proxy answers by itself (status faults) it sends its own `100 Continue`.
+`Expect: 100-continue` is forwarded and the upstream's `100 Continue` (or its early final
+answer) relayed; a body the client sends without waiting is forwarded at once; if
+neither side moves for 5 s the proxy sends its own 100. When the proxy answers by
+itself (status faults) it sends its own `100 Continue` and reads the body first.
 
 Every proxied request is recorded, when it completes, as one JSON line (in memory, and
 appended to --log): id, conn, method, path (raw, percent-encoded), query (raw),
@@ -74,7 +76,8 @@ Faults:
 
 Checksums: for x-amz-checksum-crc32 / -crc32c / -crc64nvme / -sha1 / -sha256 request
 headers the body is checksummed as it streams (in a thread per request, so the pure
-Python CRC-32C / CRC-64/NVME, ~12 MB/s, do not block other connections).
+Python CRC-32C / CRC-64/NVME, ~12 MB/s, do not block other connections). Bodies with
+Content-Encoding aws-chunked (checksum in a trailer) are not checked: null.
 """
 
 import argparse
@@ -105,7 +108,10 @@ except ImportError:  # pragma: no cover - Linux has it
 PIECE = 256 * 1024  # body pieces moved at a time
 STREAM_LIMIT = 1 << 20  # StreamReader buffer limit; also the longest request head
 WRITE_HIGH = 1 << 20  # transport write buffer high-water mark
-EXPECT_WAIT = 1.0  # how long to wait for the upstream's 100 Continue (like curl)
+EXPECT_WAIT = 5.0  # how long to wait for the upstream's 100 Continue or early answer
+# before sending our own 100 and the body. Generous, so that a loaded upstream's answer
+# is still relayed as its own (a client that stops waiting sends its body meanwhile,
+# which just waits in the socket buffers); servers here all send 100 at once.
 UPSTREAM_REUSE_IDLE = 2.0  # reuse an idle upstream connection only if younger than
 # this: servers drop idle keep-alive connections (node after 5 s), and a request sent
 # on one that is just being closed would fail
@@ -253,6 +259,8 @@ class Checksummer:
 
     @staticmethod
     def for_headers(loop, hmap):
+        if "aws-chunked" in hmap.get("content-encoding", "").lower():
+            return None  # the body carries aws-chunked framing: not checked (see docs)
         expected = {}
         for alg in CHECKSUM_ALGS:
             v = hmap.get("x-amz-checksum-" + alg)
@@ -777,6 +785,7 @@ class ClientConn:
         self.up_idle_since = 0.0
         self.active = None  # upstream connection the current request uses
         self.linger = False  # close with lingering_close: the client may still send
+        self.tasks = []  # helper tasks of the current request, cancelled when it ends
 
     async def upstream(self):
         if self.up is not None:
@@ -954,6 +963,12 @@ class Proxy:
             conn.w.transport.abort()
             return False
         finally:
+            for t in conn.tasks:  # Expect: 100-continue waits left behind by an error
+                if not t.done():
+                    t.cancel()
+                elif not t.cancelled():
+                    t.exception()  # retrieved: no "exception never retrieved" noise
+            conn.tasks = []
             if conn.active is not None:  # ended by an exception: the upstream is unusable
                 conn.active[1].transport.abort()
                 conn.active = None
@@ -999,18 +1014,28 @@ class Proxy:
             raise SideError("upstream", e) from e
 
         early = None  # a final answer the upstream gave instead of 100 Continue
+        head_task = None  # the upstream's answer head, when still being waited for
         if expect:
-            try:
-                interim = await asyncio.wait_for(self._read_head(ur), EXPECT_WAIT)
-            except asyncio.TimeoutError:
-                interim = None
-            if interim is None or 100 < interim.status < 200:
-                # The upstream is waiting for the body without saying so: let it come.
+            # Whichever comes first: the upstream's 100 (relayed) or early final answer,
+            # or the client's body (it stopped waiting: forward it at once).
+            head_task = asyncio.ensure_future(self._read_head(ur))
+            body_task = asyncio.ensure_future(body.read())
+            conn.tasks += [head_task, body_task]
+            await asyncio.wait({head_task, body_task}, timeout=EXPECT_WAIT,
+                               return_when=asyncio.FIRST_COMPLETED)
+            if head_task.done():
+                interim, head_task = head_task.result(), None
+                if interim.status == 100:
+                    cw.write(interim.raw)
+                elif interim.status >= 200:
+                    early = interim
+            elif not body_task.done():
+                # Neither said anything: the upstream may wait for the body unasked.
                 cw.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            elif interim.status == 100:
-                cw.write(interim.raw)
+            if early is None:
+                body.unread(await body_task)
             else:
-                early = interim
+                body_task.cancel()  # the body will not be read: the connection closes
 
         if early is None:
             uwriter = BodyWriter(uw, body.kind)
@@ -1024,7 +1049,7 @@ class Proxy:
                     raise
                 # The upstream stopped reading (and may have answered already).
                 rec["error"] = "upstream stopped reading the body: %s" % e
-                early = await self._read_head_or_none(ur)
+                early = await self._read_head_or_none(ur, head_task)
                 if early is None:
                     raise
                 done = True
@@ -1044,7 +1069,7 @@ class Proxy:
                     await uw.drain()
                 except (ConnectionError, OSError) as e:
                     raise SideError("upstream", e) from e
-                resp = await self._read_final_head(ur)
+                resp = await self._read_final_head(ur, head_task)
             else:
                 resp = early
         else:
@@ -1133,15 +1158,18 @@ class Proxy:
         except BadMessage as e:
             raise SideError("upstream", e) from e
 
-    async def _read_head_or_none(self, reader):
+    async def _read_head_or_none(self, reader, pending=None):
         try:
-            return await asyncio.wait_for(self._read_final_head(reader), 2.0)
+            return await asyncio.wait_for(self._read_final_head(reader, pending), 2.0)
         except (SideError, asyncio.TimeoutError):
             return None
 
-    async def _read_final_head(self, reader):
+    async def _read_final_head(self, reader, pending=None):
         while True:
-            resp = await self._read_head(reader)
+            if pending is not None:
+                resp, pending = await asyncio.shield(pending), None
+            else:
+                resp = await self._read_head(reader)
             if resp.status == 101:
                 raise SideError("upstream", "101 Switching Protocols is not supported")
             if resp.status >= 200:

@@ -6,7 +6,8 @@ usage: mini_upstream.py --port-file FILE
 
 PUT /KEY      stores the body (Content-Length or chunked); answers 200 with an ETag
               (quoted MD5) and x-got-bytes. `Expect: 100-continue` is answered with
-              100 Continue, except for keys under /deny/: 403 at once, body never read.
+              100 Continue, except for keys under /deny/: 403 at once, body never read;
+              and under /no100/: no 100 is sent, the body is read when it comes.
 GET /KEY      the stored object; ?chunked=1 sends it with Transfer-Encoding: chunked
               (64 KiB chunks plus a trailer x-test-trailer: yes).
 HEAD /KEY     headers only.
@@ -44,6 +45,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.close_connection = True
             return False
+        if self.path.startswith("/no100/"):
+            return True  # reads the body without ever sending 100 Continue
         return super().handle_expect_100()
 
     def _read_body(self, sink=None):
