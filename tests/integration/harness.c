@@ -270,3 +270,94 @@ int progress_record(const xfer_progress *p, void *user_data) {
   r->calls++;
   return 0;
 }
+
+/* ---- fault proxy ---- */
+
+static char g_proxy_dir[700];
+static char g_proxy_endpoint[64];
+
+static const char *repo_root(void) {
+  static char root[600];
+  if (!root[0]) {
+    /* XFER_TEST_S3CHECK is ROOT/tests/servers/s3check.py */
+    snprintf(root, sizeof root, "%s", env_get()->s3check);
+    for (int i = 0; i < 3; i++) {
+      char *slash = strrchr(root, '/');
+      if (slash) *slash = 0;
+    }
+  }
+  return root;
+}
+
+const char *proxy_start(void) {
+  if (g_proxy_endpoint[0]) return g_proxy_endpoint;
+  char tmpl[] = "/tmp/xfer-proxy-XXXXXX";
+  assert_non_null(mkdtemp(tmpl));
+  snprintf(g_proxy_dir, sizeof g_proxy_dir, "%s", tmpl);
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "XFER_PROXY_OWNER_PID=%d bash '%s/tests/proxy/start.sh' '%s' '%s' >/dev/null",
+           (int)getpid(), repo_root(), env_get()->endpoint, g_proxy_dir);
+  assert_int_equal(system(cmd), 0);
+  char port_file[800];
+  snprintf(port_file, sizeof port_file, "%s/proxy.port", g_proxy_dir);
+  FILE *f = fopen(port_file, "r");
+  assert_non_null(f);
+  int port = 0;
+  assert_int_equal(fscanf(f, "%d", &port), 1);
+  fclose(f);
+  snprintf(g_proxy_endpoint, sizeof g_proxy_endpoint, "http://127.0.0.1:%d", port);
+  return g_proxy_endpoint;
+}
+
+void proxy_stop(void) {
+  if (!g_proxy_endpoint[0]) return;
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "bash '%s/tests/proxy/stop.sh' '%s' >/dev/null 2>&1; rm -rf '%s'",
+           repo_root(), g_proxy_dir, g_proxy_dir);
+  if (system(cmd) != 0) fprintf(stderr, "stopping the proxy failed\n");
+  g_proxy_endpoint[0] = 0;
+}
+
+char *proxy_ctl(const char *cmd, const char *json) {
+  char line[8192];
+  snprintf(line, sizeof line, "/usr/bin/python3 '%s/tests/proxy/proxyctl.py' '%s' %s %s%s%s",
+           repo_root(), g_proxy_dir, cmd, json ? "'" : "", json ? json : "", json ? "'" : "");
+  FILE *p = popen(line, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, len = 0, n;
+  char *out = malloc(cap);
+  while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+    len += n;
+    if (len + 1 == cap) out = realloc(out, cap *= 2);
+  }
+  out[len] = 0;
+  assert_int_equal(pclose(p), 0);
+  return out;
+}
+
+int log_count(const char *log, ...) {
+  int count = 0;
+  const char *line = log;
+  while (line && *line) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    char *copy = strndup(line, len);
+    va_list ap;
+    va_start(ap, log);
+    int all = 1;
+    for (const char *needle = va_arg(ap, const char *); needle; needle = va_arg(ap, const char *))
+      if (!strstr(copy, needle)) all = 0;
+    va_end(ap);
+    if (all && len) count++;
+    free(copy);
+    line = end ? end + 1 : NULL;
+  }
+  return count;
+}
+
+xfer_config *proxy_config(void) {
+  xfer_config *c = env_config();
+  assert_int_equal(xfer_config_set_endpoint(c, proxy_start()), XFER_OK);
+  return c;
+}

@@ -76,4 +76,15 @@ typedef struct progress_rec {
 } progress_rec;
 int progress_record(const xfer_progress *p, void *user_data);
 
+/* The project's fault proxy (tests/proxy) in front of the test server, one per test program.
+ * proxy_start returns its endpoint ("http://127.0.0.1:PORT"); proxy_ctl runs proxyctl.py
+ * (cmd "set", "clear", "log", "stats", "reset") and returns its stdout (caller frees);
+ * log_count counts the request records in a log that contain every needle given (NULL-ended). */
+const char *proxy_start(void);
+void proxy_stop(void);
+char *proxy_ctl(const char *cmd, const char *json);
+int log_count(const char *log, ...);
+/* A config like env_config() but pointed at the proxy. */
+xfer_config *proxy_config(void);
+
 #endif

@@ -1,0 +1,334 @@
+/* test_proxy_transfers.c: what the server side sees, through the project's recording fault
+ * proxy: concurrency never above max_concurrency, downloads without HEAD and with If-Match,
+ * CRC32 headers that match the bytes, retried ranges that resume, and failures that abort the
+ * multipart upload exactly once (or not at all when Create failed). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define MiB (1024u * 1024u)
+
+static xfer_manager *manager(uint32_t concurrency, int use_threads) {
+  xfer_config *c = proxy_config();
+  assert_int_equal(xfer_config_set_multipart_threshold(c, 5 * MiB), XFER_OK);
+  assert_int_equal(xfer_config_set_multipart_chunksize(c, 5 * MiB), XFER_OK);
+  assert_int_equal(xfer_config_set_max_concurrency(c, concurrency), XFER_OK);
+  assert_int_equal(xfer_config_set_use_threads(c, use_threads), XFER_OK);
+  xfer_manager *m = xfer_manager_new(c);
+  xfer_config_free(c);
+  assert_non_null(m);
+  return m;
+}
+
+static int stat_value(const char *name) {
+  char *stats = proxy_ctl("stats", NULL);
+  char needle[64];
+  snprintf(needle, sizeof needle, "\"%s\":", name);
+  char *p = strstr(stats, needle);
+  if (!p) {
+    snprintf(needle, sizeof needle, "\"%s\": ", name);
+    p = strstr(stats, needle);
+  }
+  assert_non_null(p);
+  int v = atoi(p + strlen(needle));
+  free(stats);
+  return v;
+}
+
+static void reset(void) {
+  free(proxy_ctl("clear", NULL));
+  free(proxy_ctl("reset", NULL));
+}
+
+static char *upload_data(const char *name, size_t size, uint32_t seed, uint8_t **data_out) {
+  uint8_t *data = random_bytes(size, seed);
+  char *path = write_temp_file(name, data, size);
+  if (data_out)
+    *data_out = data;
+  else
+    free(data);
+  return path;
+}
+
+static void key_for(char *key, size_t cap, const char *name) {
+  snprintf(key, cap, "%sproxy/%s", run_prefix(), name);
+}
+
+static void test_concurrency_bounded(void **state) {
+  (void)state;
+  xfer_manager *m = manager(3, 1);
+  char key[256];
+  key_for(key, sizeof key, "concurrency");
+  char *path = upload_data("c.bin", 40 * MiB, 1, NULL);
+  reset();
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  int up = stat_value("max_concurrent");
+  char *log = proxy_ctl("log", NULL);
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", "partNumber=", NULL), 8);
+  /* Every part carried a CRC32 the proxy recomputed from the bytes it forwarded. */
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", "\"checksum_mismatch\":false", NULL), 8);
+  free(log);
+
+  reset();
+  char down[700];
+  snprintf(down, sizeof down, "%s/c.down", tmp_dir());
+  f = xfer_download_file(m, env_get()->bucket, key, down, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  int dn = stat_value("max_concurrent");
+  fprintf(stderr, "  most requests in flight: upload %d, download %d (max_concurrency 3)\n", up,
+          dn);
+  assert_true(up >= 2 && up <= 3);
+  assert_true(dn >= 2 && dn <= 3);
+  xfer_manager_free(m);
+}
+
+static void test_download_no_head_and_if_match(void **state) {
+  (void)state;
+  xfer_manager *m = manager(10, 1);
+  char key[256];
+  key_for(key, sizeof key, "ranges");
+  uint8_t *data = NULL;
+  char *path = upload_data("r.bin", 20 * MiB, 2, &data);
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+
+  reset();
+  mem_writer w = {malloc(20 * MiB), 20 * MiB, 0, 0, 0};
+  f = xfer_download_fileobj(m, env_get()->bucket, key, mem_write, &w, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  assert_false(w.out_of_order);
+  assert_int_equal(w.len, 20 * MiB);
+  assert_memory_equal(w.data, data, w.len);
+  char *log = proxy_ctl("log", NULL);
+  assert_int_equal(log_count(log, "\"method\":\"HEAD\"", NULL), 0);
+  assert_int_equal(log_count(log, "\"method\":\"GET\"", NULL), 4);
+  assert_int_equal(log_count(log, "\"method\":\"GET\"", "\"range\":\"bytes=0-5242879\"", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"GET\"", "\"if-match\":", NULL), 3);
+  assert_int_equal(log_count(log, "\"range\":\"bytes=0-5242879\"", "\"if-match\":", NULL), 0);
+  free(log);
+  free(w.data);
+  free(data);
+  xfer_manager_free(m);
+}
+
+/* A body cut short or reset mid-way is fetched again from the first missing byte only. */
+static void check_resumed_download(const char *fault, int to_file) {
+  xfer_manager *m = manager(10, 1);
+  char key[256];
+  key_for(key, sizeof key, fault);
+  uint8_t *data = NULL;
+  char *path = upload_data("t.bin", 15 * MiB, 3, &data);
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+
+  reset();
+  char rule[512];
+  snprintf(rule, sizeof rule,
+           "{\"match\":{\"method\":\"GET\",\"header\":{\"range\":\"bytes=5242880-\"}},\"fault\":\"%"
+           "s\",\"times\":1}",
+           fault);
+  free(proxy_ctl("set", rule));
+  if (to_file) {
+    char down[700];
+    snprintf(down, sizeof down, "%s/t.down", tmp_dir());
+    f = xfer_download_file(m, env_get()->bucket, key, down, NULL, NULL, NULL);
+    assert_int_equal(wait_status(f), XFER_OK);
+    size_t len = 0;
+    uint8_t *got = read_file(down, &len);
+    assert_int_equal(len, 15 * MiB);
+    assert_memory_equal(got, data, len);
+    free(got);
+  } else {
+    mem_writer w = {malloc(15 * MiB), 15 * MiB, 0, 0, 0};
+    f = xfer_download_fileobj(m, env_get()->bucket, key, mem_write, &w, NULL, NULL, NULL);
+    assert_int_equal(wait_status(f), XFER_OK);
+    assert_false(w.out_of_order);
+    assert_int_equal(w.len, 15 * MiB);
+    assert_memory_equal(w.data, data, w.len);
+    free(w.data);
+  }
+  xfer_future_free(f);
+  char *log = proxy_ctl("log", NULL);
+  char faulted[64];
+  snprintf(faulted, sizeof faulted, "\"fault\":\"%s\"", fault);
+  assert_int_equal(log_count(log, faulted, NULL), 1);
+  /* 3 ranges + 1 retry, and the retry did not ask for the bytes already received again. */
+  assert_int_equal(log_count(log, "\"method\":\"GET\"", NULL), 4);
+  assert_int_equal(log_count(log, "\"range\":\"bytes=5242880-", NULL), 1);
+  free(log);
+  free(data);
+  xfer_manager_free(m);
+}
+
+static void test_truncated_body_resumes(void **state) {
+  (void)state;
+  check_resumed_download("truncate_response", 1);
+  check_resumed_download("truncate_response", 0);
+}
+
+static void test_reset_body_resumes(void **state) {
+  (void)state;
+  check_resumed_download("reset_mid_response", 1);
+  check_resumed_download("reset_mid_response", 0);
+}
+
+/* Runs an upload against a rule and returns the log. */
+static char *failing_upload(const char *rule, const char *name, xfer_status expect, int http) {
+  xfer_manager *m = manager(4, 1);
+  char key[256];
+  key_for(key, sizeof key, name);
+  char *path = upload_data("f.bin", 16 * MiB, 4, NULL);
+  reset();
+  free(proxy_ctl("set", rule));
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), expect);
+  assert_int_equal(xfer_future_http_status(f), http);
+  assert_non_null(xfer_future_s3_error_code(f));
+  xfer_future_free(f);
+  xfer_manager_free(m);
+  if (!env_is("s3rver")) assert_int_equal(open_uploads(key), 0);
+  assert_null(s3check("head\x1f%s\x1f%s", env_get()->bucket, key));
+  return proxy_ctl("log", NULL);
+}
+
+static void test_part_failure_aborts_once(void **state) {
+  (void)state;
+  char *log = failing_upload(
+      "{\"match\":{\"method\":\"PUT\",\"query_has\":\"partNumber=2\"},\"fault\":\"status\","
+      "\"arg\":{\"status\":403,\"code\":\"AccessDenied\"},\"times\":-1}",
+      "part-fails", XFER_ESERVICE, 403);
+  assert_int_equal(log_count(log, "\"method\":\"POST\"", "uploads", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"DELETE\"", "uploadId=", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"POST\"", "uploadId=", NULL), 0); /* no Complete */
+  /* A 4xx is final: the part was sent once. */
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", "partNumber=2&", NULL), 1);
+  free(log);
+}
+
+static void test_retries_exhausted_abort(void **state) {
+  (void)state;
+  char *log = failing_upload(
+      "{\"match\":{\"method\":\"PUT\",\"query_has\":\"partNumber=3\"},\"fault\":\"status_500\","
+      "\"times\":-1}",
+      "part-500", XFER_ESERVICE, 500);
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", "partNumber=3&", NULL), 5); /* 5 attempts */
+  assert_int_equal(log_count(log, "\"method\":\"DELETE\"", "uploadId=", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"POST\"", "uploadId=", NULL), 0);
+  free(log);
+}
+
+static void test_failed_complete_aborts(void **state) {
+  (void)state;
+  char *log = failing_upload(
+      "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploadId\"},\"fault\":\"status\","
+      "\"arg\":{\"status\":400,\"code\":\"InvalidPart\"},\"times\":-1}",
+      "complete-fails", XFER_ESERVICE, 400);
+  assert_int_equal(log_count(log, "\"method\":\"POST\"", "uploadId=", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"DELETE\"", "uploadId=", NULL), 1);
+  free(log);
+}
+
+static void test_failed_create_sends_no_abort(void **state) {
+  (void)state;
+  char *log = failing_upload(
+      "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploads\"},\"fault\":\"status\","
+      "\"arg\":{\"status\":403,\"code\":\"AccessDenied\"},\"times\":-1}",
+      "create-fails", XFER_ESERVICE, 403);
+  assert_int_equal(log_count(log, "\"method\":\"DELETE\"", NULL), 0);
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", NULL), 0);
+  free(log);
+}
+
+static void test_slowdown_is_retried(void **state) {
+  (void)state;
+  xfer_manager *m = manager(4, 1);
+  char key[256];
+  key_for(key, sizeof key, "slowdown");
+  uint8_t *data = NULL;
+  char *path = upload_data("s.bin", 12 * MiB, 5, &data);
+  reset();
+  free(proxy_ctl("set",
+                 "{\"match\":{\"method\":\"PUT\",\"query_has\":\"partNumber=1\"},\"fault\":"
+                 "\"slowdown_503\",\"times\":2}"));
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  char *log = proxy_ctl("log", NULL);
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", "partNumber=1&", NULL), 3);
+  free(log);
+  char outside[700];
+  snprintf(outside, sizeof outside, "%s/s.out", tmp_dir());
+  char *r = s3check("get\x1f%s\x1f%s\x1f%s", env_get()->bucket, key, outside);
+  assert_non_null(r);
+  free(r);
+  size_t len = 0;
+  uint8_t *got = read_file(outside, &len);
+  assert_int_equal(len, 12 * MiB);
+  assert_memory_equal(got, data, len);
+  free(got);
+  free(data);
+  xfer_manager_free(m);
+}
+
+/* use_threads = 0: one request at a time, parts in order. */
+static void test_use_threads_off(void **state) {
+  (void)state;
+  xfer_manager *m = manager(10, 0);
+  char key[256];
+  key_for(key, sizeof key, "sequential");
+  char *path = upload_data("q.bin", 25 * MiB, 6, NULL);
+  reset();
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  assert_int_equal(stat_value("max_concurrent"), 1);
+  char *log = proxy_ctl("log", NULL);
+  const char *p = log;
+  for (int part = 1; part <= 5; part++) {
+    char needle[32];
+    snprintf(needle, sizeof needle, "partNumber=%d&", part);
+    const char *at = strstr(p, needle);
+    assert_non_null(at); /* each part appears after the previous one */
+    p = at;
+  }
+  free(log);
+  xfer_manager_free(m);
+}
+
+static int teardown(void **state) {
+  (void)state;
+  free(proxy_ctl("clear", NULL));
+  tmp_cleanup();
+  return 0;
+}
+
+static int group_teardown(void **state) {
+  (void)state;
+  proxy_stop();
+  return 0;
+}
+
+int main(void) {
+  env_get();
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(test_concurrency_bounded, teardown),
+      cmocka_unit_test_teardown(test_download_no_head_and_if_match, teardown),
+      cmocka_unit_test_teardown(test_truncated_body_resumes, teardown),
+      cmocka_unit_test_teardown(test_reset_body_resumes, teardown),
+      cmocka_unit_test_teardown(test_part_failure_aborts_once, teardown),
+      cmocka_unit_test_teardown(test_retries_exhausted_abort, teardown),
+      cmocka_unit_test_teardown(test_failed_complete_aborts, teardown),
+      cmocka_unit_test_teardown(test_failed_create_sends_no_abort, teardown),
+      cmocka_unit_test_teardown(test_slowdown_is_retried, teardown),
+      cmocka_unit_test_teardown(test_use_threads_off, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, group_teardown);
+}
