@@ -4,7 +4,8 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config
       libcurl4-openssl-dev libssl-dev libtinyxml2-dev libisal-dev libcmocka-dev
       swift swift-proxy swift-account swift-container swift-object python3-swift memcached
-      nodejs curl xxd openssl util-linux)
+      nodejs curl xxd openssl util-linux
+      swig golang-go ruby-dev ruby-minitest openjdk-17-jdk-headless junit4)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
