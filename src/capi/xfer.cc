@@ -347,6 +347,19 @@ xfer_status xfer_config_set_connect_timeout_ms(xfer_config *c, uint32_t ms) {
   return s;
 }
 
+xfer_status xfer_config_set_stall_timeout_ms(xfer_config *c, uint32_t ms) {
+  xfer_status s =
+      config_range(c, "xfer_config_set_stall_timeout_ms", ms, 1000, 3600000, "the timeout (ms)");
+  if (s == XFER_OK) c->cfg.stall_timeout_ms = ms;
+  return s;
+}
+
+xfer_status xfer_config_set_content_md5(xfer_config *c, int on) {
+  if (!c) return einval("xfer_config_set_content_md5: config is NULL");
+  c->cfg.content_md5 = on != 0;
+  return XFER_OK;
+}
+
 /* ---- args ---- */
 
 xfer_args *xfer_args_new(void) {

@@ -2,10 +2,13 @@
 // so a request can be cancelled within one poll interval from any thread.
 #include "http/client.h"
 
+#include "http/parse.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstring>
 
 namespace xfer::http {
@@ -18,13 +21,6 @@ constexpr long kBufferSize = 512 * 1024;
 
 std::once_flag g_init_once;
 
-std::string trim(std::string s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) b++;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) e--;
-  return s.substr(b, e - b);
-}
-
 // What the callbacks of one request share.
 struct Exchange {
   Request *req;
@@ -32,6 +28,10 @@ struct Exchange {
   const std::atomic<bool> *cancel;
   core::RateLimiter *limiter;
   uint64_t sent = 0;
+  long stall_ms = 0;  // no byte either way for this long: the request fails as a stall
+  curl_off_t last_moved = -1;
+  std::chrono::steady_clock::time_point last_move_at = std::chrono::steady_clock::now();
+  bool stalled = false;
   bool in_final_headers = false;
   bool headers_done = false;
   bool aborted_by_headers = false;
@@ -47,13 +47,12 @@ bool is_cancelled(const Exchange *x) {
 size_t on_header(char *data, size_t size, size_t n, void *p) {
   auto *x = static_cast<Exchange *>(p);
   size_t len = size * n;
-  std::string line(data, len);
-  if (line.rfind("HTTP/", 0) == 0) {  // a new status line: interim answers start over
+  std::string_view line(data, len);
+  int status = 0;
+  if (parse_status_line(line, &status)) {  // a new status line: interim answers start over
     x->resp->headers.clear();
-    x->resp->status = 0;
-    size_t sp = line.find(' ');
-    if (sp != std::string::npos) x->resp->status = std::atoi(line.c_str() + sp + 1);
-    x->in_final_headers = x->resp->status >= 200;
+    x->resp->status = status;
+    x->in_final_headers = status >= 200;
     return len;
   }
   if (line == "\r\n" || line == "\n") {
@@ -66,12 +65,8 @@ size_t on_header(char *data, size_t size, size_t n, void *p) {
     }
     return len;
   }
-  size_t colon = line.find(':');
-  if (colon == std::string::npos) return len;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  std::string value = trim(line.substr(colon + 1));
+  std::string name, value;
+  if (!parse_header_line(line, &name, &value)) return len;
   auto it = x->resp->headers.find(name);
   if (it == x->resp->headers.end()) {
     x->resp->headers.emplace(std::move(name), std::move(value));
@@ -138,10 +133,19 @@ int on_seek(void *p, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-int on_progress(void *p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+int on_progress(void *p, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
   auto *x = static_cast<Exchange *>(p);
   if (is_cancelled(x)) {
     x->cancelled = true;
+    return 1;
+  }
+  // libcurl's own low-speed check averages over several seconds; this one is exact.
+  auto now = std::chrono::steady_clock::now();
+  if (dlnow + ulnow != x->last_moved) {
+    x->last_moved = dlnow + ulnow;
+    x->last_move_at = now;
+  } else if (x->stall_ms > 0 && now - x->last_move_at > std::chrono::milliseconds(x->stall_ms)) {
+    x->stalled = true;
     return 1;
   }
   return 0;
@@ -150,6 +154,12 @@ int on_progress(void *p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 core::Error map_curl_error(CURLcode rc, const Exchange &x, const char *errbuf) {
   std::string detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
   if (x.cancelled) return core::Error(core::Code::Cancelled, "the request was cancelled");
+  if (x.stalled) {
+    core::Error e(core::Code::TimedOut,
+                  "the request stalled: no byte moved for " + std::to_string(x.stall_ms) + " ms");
+    e.retryable = true;
+    return e;
+  }
   if (x.body_failed) return core::Error(core::Code::Io, "writing the response body failed");
   if (x.read_failed) return core::Error(core::Code::Io, "reading the request body failed");
   if (x.aborted_by_headers) {
@@ -211,6 +221,7 @@ core::Error Channel::perform(const Options &opts, Request &req, Response &resp,
   // Reset keeps live connections, the DNS cache and TLS sessions; only options go.
   curl_easy_reset(easy_);
   Exchange x{&req, &resp, cancel, opts.limiter};
+  x.stall_ms = opts.stall_ms;
   char errbuf[CURL_ERROR_SIZE] = {0};
 
   struct SlistFree {

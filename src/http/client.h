@@ -48,8 +48,9 @@ struct Options {
   std::string ca_bundle;        // empty: libcurl's default (and CURL_CA_BUNDLE etc.)
   bool verify_tls = true;
   long connect_timeout_ms = 10000;
-  long low_speed_limit = 1;              // bytes/s below which ...
-  long low_speed_time_s = 60;            // ... for this long, the request fails as a stall
+  long stall_ms = 30000;       // no byte moved for this long: the request fails, retryable
+  long low_speed_limit = 1;    // bytes/s below which ...
+  long low_speed_time_s = 60;  // ... for this long, the request fails as a stall
   core::RateLimiter *limiter = nullptr;  // shared bandwidth budget, may be null
 };
 

@@ -58,42 +58,45 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char *>(out), len);
 }
 
-struct Sha256::Ctx {
+struct Digest::Ctx {
   struct Free {
     void operator()(EVP_MD_CTX *c) const { EVP_MD_CTX_free(c); }
   };
   std::unique_ptr<EVP_MD_CTX, Free> md;
+  const EVP_MD *type = nullptr;
   bool started = false;
 };
 
-Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
+Digest::Digest(const char *name) : ctx_(std::make_unique<Ctx>()) {
   ctx_->md.reset(EVP_MD_CTX_new());
-  if (!ctx_->md) throw std::runtime_error("sha256: EVP_MD_CTX_new failed");
+  ctx_->type = EVP_get_digestbyname(name);
+  if (!ctx_->md || !ctx_->type)
+    throw std::runtime_error(std::string("digest ") + name + ": unavailable");
 }
 
-Sha256::~Sha256() = default;
-Sha256::Sha256(Sha256 &&) noexcept = default;
-Sha256 &Sha256::operator=(Sha256 &&) noexcept = default;
+Digest::~Digest() = default;
+Digest::Digest(Digest &&) noexcept = default;
+Digest &Digest::operator=(Digest &&) noexcept = default;
 
-void Sha256::update(const void *data, size_t len) {
+void Digest::update(const void *data, size_t len) {
   if (!ctx_->started) {
-    if (EVP_DigestInit_ex(ctx_->md.get(), EVP_sha256(), nullptr) != 1) {
-      throw std::runtime_error("sha256: EVP_DigestInit_ex failed");
+    if (EVP_DigestInit_ex(ctx_->md.get(), ctx_->type, nullptr) != 1) {
+      throw std::runtime_error("digest: EVP_DigestInit_ex failed");
     }
     ctx_->started = true;
   }
   if (len > 0 && EVP_DigestUpdate(ctx_->md.get(), data, len) != 1) {
-    throw std::runtime_error("sha256: EVP_DigestUpdate failed");
+    throw std::runtime_error("digest: EVP_DigestUpdate failed");
   }
 }
 
-std::string Sha256::finish_raw() {
+std::string Digest::finish_raw() {
   if (!ctx_->started) update(nullptr, 0);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   ctx_->started = false;
   if (EVP_DigestFinal_ex(ctx_->md.get(), out, &len) != 1) {
-    throw std::runtime_error("sha256: EVP_DigestFinal_ex failed");
+    throw std::runtime_error("digest: EVP_DigestFinal_ex failed");
   }
   return std::string(reinterpret_cast<const char *>(out), len);
 }

@@ -18,22 +18,34 @@ std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32
 
 // Incremental SHA-256 for payloads that arrive in pieces. Move-only.
 // finish_raw() returns the digest and resets the object for a new message.
-class Sha256 {
+// A streaming message digest (OpenSSL EVP): "SHA256" or "MD5".
+class Digest {
  public:
-  Sha256();
-  ~Sha256();
-  Sha256(Sha256 &&) noexcept;
-  Sha256 &operator=(Sha256 &&) noexcept;
-  Sha256(const Sha256 &) = delete;
-  Sha256 &operator=(const Sha256 &) = delete;
+  explicit Digest(const char *name);
+  ~Digest();
+  Digest(Digest &&) noexcept;
+  Digest &operator=(Digest &&) noexcept;
+  Digest(const Digest &) = delete;
+  Digest &operator=(const Digest &) = delete;
 
   void update(const void *data, size_t len);
   void update(std::string_view data) { update(data.data(), data.size()); }
+  // The raw digest; the object starts over for a new message.
   std::string finish_raw();
 
  private:
   struct Ctx;
   std::unique_ptr<Ctx> ctx_;
+};
+
+class Sha256 : public Digest {
+ public:
+  Sha256() : Digest("SHA256") {}
+};
+
+class Md5 : public Digest {
+ public:
+  Md5() : Digest("MD5") {}
 };
 
 std::string hex_encode(std::string_view raw);     // lowercase

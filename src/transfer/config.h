@@ -30,6 +30,9 @@ struct Config {
   bool verify_tls = true;
   bool sign_payload = false;
   uint32_t connect_timeout_ms = 10000;
+  uint32_t stall_timeout_ms =
+      30000;                 // a request moving no byte for this long fails (and is retried)
+  bool content_md5 = false;  // send Content-MD5 for servers that check it
   uint32_t max_request_attempts = 5;  // per request, for answers and errors worth retrying
 };
 

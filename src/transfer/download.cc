@@ -2,11 +2,14 @@
 // on success) and to a write callback (ranges reordered in a bounded window, delivered in
 // order on the waiting thread). The size comes from the first ranged GET: no HEAD.
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <map>
+#include <optional>
 
 #include "core/buffer.h"
 #include "core/file.h"
+#include "http/parse.h"
 #include "s3/request.h"
 #include "s3/xml.h"
 #include "transfer/op.h"
@@ -20,35 +23,32 @@ struct ObjectInfo {
   bool known = false;
   uint64_t size = 0;
   std::string etag, version_id;
+  // A whole-object checksum the server sent (x-amz-checksum-*, FULL_OBJECT or a response
+  // covering the object): checked when the last byte is in.
+  s3::ChecksumAlgorithm full_alg = s3::ChecksumAlgorithm::None;
+  std::string full_value;
 };
 
-// "bytes START-END/TOTAL" (TOTAL may be "*").
-bool parse_content_range(const std::string &v, uint64_t *start, uint64_t *end, uint64_t *total) {
-  unsigned long long a, b, t;
-  char tail;
-  if (std::sscanf(v.c_str(), "bytes %llu-%llu/%llu%c", &a, &b, &t, &tail) != 3) return false;
-  if (t == 0) {  // s3rver answers an empty object with "bytes 0-0/0"
-    *start = *end = *total = 0;
-    return true;
+const s3::ChecksumAlgorithm kAlgorithms[] = {
+    s3::ChecksumAlgorithm::Crc64Nvme, s3::ChecksumAlgorithm::Crc32c, s3::ChecksumAlgorithm::Crc32,
+    s3::ChecksumAlgorithm::Sha256, s3::ChecksumAlgorithm::Sha1};
+
+// The checksum header of an answer, if any. A composite value ("...-N") checks nothing we can
+// recompute from one range: it is skipped.
+std::pair<s3::ChecksumAlgorithm, std::string> answer_checksum(
+    const std::map<std::string, std::string> &h) {
+  for (auto alg : kAlgorithms) {
+    auto it = h.find(s3::checksum_header(alg));
+    if (it != h.end() && !it->second.empty() && it->second.find('-') == std::string::npos)
+      return {alg, it->second};
   }
-  if (b < a || b >= t) return false;
-  *start = a;
-  *end = b;
-  *total = t;
-  return true;
+  return {s3::ChecksumAlgorithm::None, ""};
 }
 
-bool parse_u64(const std::string &s, uint64_t *out) {
-  if (s.empty() || s.size() > 20) return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    uint64_t d = uint64_t(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return true;
+core::Error checksum_error(const char *what, const std::string &expected, const std::string &got) {
+  return core::Error(core::Code::Checksum, std::string("GET: the ") + what +
+                                               " checksum does not match: the server says " +
+                                               expected + ", the bytes received give " + got);
 }
 
 // Where range bytes go: (data, len, absolute offset) -> false on failure.
@@ -72,7 +72,10 @@ class Download : public Op {
     uint64_t received = 0;
     uint64_t expected = first ? UINT64_MAX : span;
     core::Error header_error;
-    bool empty_object = false;  // learnt from the headers; the body (if any) is not wanted
+    bool empty_object = false;        // learnt from the headers; the body (if any) is not wanted
+    std::optional<s3::Checksum> sum;  // of this range's bytes, when there is something to check
+    s3::ChecksumAlgorithm range_alg = s3::ChecksumAlgorithm::None;
+    std::string range_value;
     Call c;
     c.max_attempts = eng_.config().num_download_attempts;
     c.before_attempt = [&](Call &call) {
@@ -84,6 +87,8 @@ class Download : public Op {
       call.req.headers.emplace_back("Range",
                                     "bytes=" + std::to_string(from) + "-" + std::to_string(to));
       if (info->known && !info->etag.empty()) call.req.headers.emplace_back("If-Match", info->etag);
+      if (checksum_algorithm() != s3::ChecksumAlgorithm::None && !args_.get("ChecksumMode"))
+        call.req.headers.emplace_back("x-amz-checksum-mode", "ENABLED");
     };
     c.http.on_headers = [&](int status, const std::map<std::string, std::string> &h) {
       auto get = [&](const char *n) {
@@ -100,7 +105,7 @@ class Download : public Op {
       if (status < 200 || status >= 300) return true;  // the engine reports it
       uint64_t a = 0, b = 0, total = 0;
       if (status == 206) {
-        if (!parse_content_range(get("content-range"), &a, &b, &total)) {
+        if (!http::parse_content_range(get("content-range"), &a, &b, &total)) {
           header_error = core::Error(core::Code::Service,
                                      "GET: bad Content-Range '" + get("content-range") + "'");
           return false;
@@ -114,7 +119,7 @@ class Download : public Op {
         }
       } else {  // 200: the server sent the whole object
         uint64_t len = 0;
-        if (!parse_u64(get("content-length"), &len) || received != 0 || start != 0) {
+        if (!http::parse_u64(get("content-length"), &len) || received != 0 || start != 0) {
           header_error =
               core::Error(core::Code::Service, "GET: the server ignored the Range header");
           return false;
@@ -147,11 +152,27 @@ class Download : public Op {
             core::Error(core::Code::Service, "GET: Content-Range does not match the range asked");
         return false;
       }
+      auto [alg, value] = answer_checksum(h);
+      bool whole = a == 0 && b + 1 == total;
+      auto type = h.find("x-amz-checksum-type");
+      bool full_object = whole || (type != h.end() && type->second == "FULL_OBJECT");
+      if (alg != s3::ChecksumAlgorithm::None && full_object && first && received == 0) {
+        info->full_alg = alg;
+        info->full_value = value;
+      } else if (alg != s3::ChecksumAlgorithm::None && !full_object && range_value.empty()) {
+        range_alg = alg;  // a part-level checksum for exactly this range
+        range_value = value;
+      }
+      // Every range feeds the whole-object CRC (combined at the end); a SHA can only be
+      // checked when one answer carries the whole object.
+      s3::ChecksumAlgorithm feed = !range_value.empty() ? range_alg : info->full_alg;
+      if (!sum && feed != s3::ChecksumAlgorithm::None) sum.emplace(feed);
       return true;
     };
     c.http.on_body = [&](const char *data, size_t len) {
       if (received + len > expected) return false;
       if (!sink(data, len, start + received)) return false;
+      if (sum) sum->update(data, len);
       received += len;
       st_->add_progress(len);
       return true;
@@ -168,6 +189,33 @@ class Download : public Op {
     if (!info->known) return core::Error(core::Code::Service, "GET: the answer had no size");
     if (received != expected)
       return core::Error(core::Code::Network, "GET: the body was truncated");
+    if (sum && !range_value.empty()) {
+      if (sum->base64() != range_value) return checksum_error("part", range_value, sum->base64());
+    } else if (sum && sum->algorithm() == info->full_alg) {
+      if (start == 0 && received == info->size) {  // this answer was the whole object
+        if (sum->base64() != info->full_value)
+          return checksum_error("object", info->full_value, sum->base64());
+        verified_ = true;
+      } else if (s3::checksum_is_crc(info->full_alg)) {
+        std::lock_guard<std::mutex> lk(sums_mu_);
+        range_crcs_[start] = {sum->crc(), received};
+      }
+    }
+    return core::Error();
+  }
+
+  // After the last range: the whole-object CRC from the ranges' CRCs, combined in order.
+  core::Error verify_object(const ObjectInfo &info) {
+    if (info.full_alg == s3::ChecksumAlgorithm::None || verified_) return core::Error();
+    if (!s3::checksum_is_crc(info.full_alg)) return core::Error();  // SHA over ranges: no
+    std::vector<std::pair<uint64_t, uint64_t>> parts;
+    {
+      std::lock_guard<std::mutex> lk(sums_mu_);
+      for (auto &kv : range_crcs_) parts.push_back(kv.second);
+    }
+    std::string got = s3::full_object_crc_base64(info.full_alg, parts);
+    if (got != info.full_value) return checksum_error("object", info.full_value, got);
+    verified_ = true;
     return core::Error();
   }
 
@@ -182,12 +230,16 @@ class Download : public Op {
   core::Result result_of(const ObjectInfo &info) const {
     core::Result r;
     r.size = info.size;
+    if (verified_) r.checksum = s3::format_checksum_result(info.full_alg, info.full_value);
     r.etag = info.etag.empty() ? "" : s3::normalize_etag(info.etag);
     r.version_id = info.version_id;
     return r;
   }
 
   ObjectInfo info_;
+  std::mutex sums_mu_;
+  std::map<uint64_t, std::pair<uint64_t, uint64_t>> range_crcs_;  // start -> (crc, length)
+  std::atomic<bool> verified_{false};
 };
 
 class FileDownload final : public Download {
@@ -247,6 +299,7 @@ class FileDownload final : public Download {
   }
 
   void end(core::Error e) {
+    if (!e && !st_->stopping()) e = verify_object(info_);
     if (e) st_->fail(e);
     if (st_->stopping()) {
       tmp_.discard();
@@ -375,6 +428,10 @@ class StreamDownload final : public Download {
       if (finish_now) finished_ = true;
     }
     if (finish_now) {
+      if (!st_->stopping()) {
+        core::Error e = verify_object(info_);
+        if (e) st_->fail(e);
+      }
       st_->finish(st_->stopping() ? core::Result() : result_of(info_));
     } else if (deliver_now) {
       auto self = std::static_pointer_cast<StreamDownload>(shared_from_this());

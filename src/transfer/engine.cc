@@ -93,6 +93,8 @@ Engine::Engine(Config cfg) : cfg_(std::move(cfg)) {
   o.ca_bundle = cfg_.ca_bundle;
   o.verify_tls = cfg_.verify_tls;
   o.connect_timeout_ms = long(cfg_.connect_timeout_ms);
+  o.stall_ms = long(cfg_.stall_timeout_ms);
+  o.low_speed_time_s = long(cfg_.stall_timeout_ms / 1000) + 60;  // a backstop only
   o.limiter = cfg_.max_bandwidth ? limiter_.get() : nullptr;
   http_ = std::make_unique<http::Client>(o);
   executor_ = std::make_unique<core::Executor>(workers);

@@ -34,11 +34,26 @@ bool Op::sign_payload() const {
          (checksum_algorithm() == s3::ChecksumAlgorithm::None && c.endpoint.scheme == "http");
 }
 
-void Op::protect_payload(s3::S3Request &req, const s3::Checksum *sum,
-                         const std::string &sha256_hex) const {
-  if (sum && sum->algorithm() != s3::ChecksumAlgorithm::None)
-    req.headers.emplace_back(s3::checksum_header(sum->algorithm()), sum->base64());
-  req.payload_hash = sha256_hex.empty() ? "UNSIGNED-PAYLOAD" : sha256_hex;
+PayloadDigests Op::digests() const {
+  return PayloadDigests(checksum_algorithm(), sign_payload(), eng_.config().content_md5);
+}
+
+PayloadDigests::PayloadDigests(s3::ChecksumAlgorithm alg, bool sha256, bool md5) : sum_(alg) {
+  if (sha256) sha_ = std::make_unique<s3::Sha256>();
+  if (md5) md5_ = std::make_unique<s3::Md5>();
+}
+
+void PayloadDigests::update(const void *data, size_t len) {
+  sum_.update(data, len);
+  if (sha_) sha_->update(data, len);
+  if (md5_) md5_->update(data, len);
+}
+
+void PayloadDigests::apply(s3::S3Request &req) {
+  if (sum_.algorithm() != s3::ChecksumAlgorithm::None)
+    req.headers.emplace_back(s3::checksum_header(sum_.algorithm()), sum_.base64());
+  if (md5_) req.headers.emplace_back("Content-MD5", s3::base64_encode(md5_->finish_raw()));
+  req.payload_hash = sha_ ? s3::hex_encode(sha_->finish_raw()) : "UNSIGNED-PAYLOAD";
 }
 
 std::shared_ptr<core::TransferState> new_state(Engine &e, core::ProgressFn progress,

@@ -11,10 +11,27 @@
 
 #include "core/transfer_state.h"
 #include "s3/checksum.h"
+#include "s3/crypto.h"
 #include "transfer/engine.h"
 #include "transfer/extra_args.h"
 
 namespace xfer::transfer {
+
+// The digests one request body needs, fed once over its bytes: the checksum (a header), the
+// SHA-256 when payloads are signed, the MD5 when Content-MD5 is on.
+class PayloadDigests {
+ public:
+  PayloadDigests(s3::ChecksumAlgorithm alg, bool sha256, bool md5);
+  void update(const void *data, size_t len);
+  // Adds the checksum and Content-MD5 headers and sets the payload hash.
+  void apply(s3::S3Request &req);
+  const s3::Checksum &checksum() const { return sum_; }
+
+ private:
+  s3::Checksum sum_;
+  std::unique_ptr<s3::Sha256> sha_;
+  std::unique_ptr<s3::Md5> md5_;
+};
 
 class Op : public std::enable_shared_from_this<Op> {
  public:
@@ -36,10 +53,8 @@ class Op : public std::enable_shared_from_this<Op> {
   core::Error call(Call &c, http::Response &r) { return eng_.call(c, r, st_->stop_flag()); }
   // The checksum algorithm of this transfer: ChecksumAlgorithm arg, else the config's.
   s3::ChecksumAlgorithm checksum_algorithm() const;
-  // Adds payload protection for a body whose checksum (or SHA-256 when signing) is known.
-  void protect_payload(s3::S3Request &req, const s3::Checksum *sum,
-                       const std::string &sha256_hex) const;
   bool sign_payload() const;
+  class PayloadDigests digests() const;
 
   Engine &eng_;
   std::shared_ptr<core::TransferState> st_;

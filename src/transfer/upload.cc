@@ -53,21 +53,18 @@ class FileUpload final : public Op {
   }
 
  private:
-  // One pass over [off, off+len) for the checksum (and the SHA-256 when payloads are signed).
-  core::Error scan(uint64_t off, uint64_t len, s3::Checksum &sum, std::string *sha_hex) {
+  // One pass over [off, off+len) for the body's digests (checksum, SHA-256, MD5 as needed).
+  core::Error scan(uint64_t off, uint64_t len, PayloadDigests &d) {
     thread_local std::vector<uint8_t> block(kScanBlock);
-    s3::Sha256 sha;
     uint64_t done = 0;
     while (done < len) {
       if (st_->stopping()) return core::Error(core::Code::Cancelled, "cancelled");
       size_t n = size_t(std::min<uint64_t>(kScanBlock, len - done));
       int64_t got = file_.pread_full(block.data(), n, off + done);
       if (got != int64_t(n)) return read_error(got);
-      sum.update(block.data(), n);
-      if (sha_hex) sha.update(block.data(), n);
+      d.update(block.data(), n);
       done += n;
     }
-    if (sha_hex) *sha_hex = s3::hex_encode(sha.finish_raw());
     return core::Error();
   }
 
@@ -87,14 +84,14 @@ class FileUpload final : public Op {
 
   void single_put() {
     s3::ChecksumAlgorithm alg = checksum_algorithm();
-    s3::Checksum sum(alg);
-    std::string sha;
-    core::Error e = scan(0, size_, sum, sign_payload() ? &sha : nullptr);
+    PayloadDigests d = digests();
+    core::Error e = scan(0, size_, d);
     if (e) return fail_and_finish(e);
+    const s3::Checksum &sum = d.checksum();
     Call c;
     c.req = request("PUT");
     args_.apply(RequestKind::PutOrCreate, c.req);
-    protect_payload(c.req, &sum, sha);
+    d.apply(c.req);
     c.http.body_size = size_;
     if (size_ > 0) c.http.read_body = file_body(0, size_);
     SentTracker tracker{st_.get()};
@@ -132,13 +129,13 @@ class FileUpload final : public Op {
     if (!st_->stopping()) {
       uint64_t off = uint64_t(number - 1) * chunk_;
       uint64_t len = std::min(chunk_, size_ - off);
-      s3::Checksum sum(alg_);
-      std::string sha;
-      core::Error e = scan(off, len, sum, sign_payload() ? &sha : nullptr);
+      PayloadDigests d = digests();
+      const s3::Checksum &sum = d.checksum();
+      core::Error e = scan(off, len, d);
       if (!e) {
         Call c;
         c.req = mp_->part_request(number);
-        protect_payload(c.req, &sum, sha);
+        d.apply(c.req);
         c.http.body_size = len;
         c.http.read_body = file_body(off, len);
         SentTracker tracker{st_.get()};
@@ -312,18 +309,16 @@ class StreamUpload final : public Op {
 
   void single_put(std::vector<std::shared_ptr<StreamPart>> parts) {
     uint64_t size = 0;
-    s3::Checksum sum(alg_);
-    s3::Sha256 sha;
-    const bool sign = sign_payload();
+    PayloadDigests d = digests();
+    const s3::Checksum &sum = d.checksum();
     for (auto &p : parts) {
       size += p->buf.size();
-      sum.update(p->buf.data(), p->buf.size());
-      if (sign) sha.update(p->buf.data(), p->buf.size());
+      d.update(p->buf.data(), p->buf.size());
     }
     Call c;
     c.req = request("PUT");
     args_.apply(RequestKind::PutOrCreate, c.req);
-    protect_payload(c.req, &sum, sign ? s3::hex_encode(sha.finish_raw()) : "");
+    d.apply(c.req);
     c.http.body_size = size;
     if (size > 0) {
       c.http.read_body = [&parts](char *buf, size_t cap, uint64_t off) -> int64_t {
@@ -382,15 +377,12 @@ class StreamUpload final : public Op {
     if (st_->stopping()) {
       e = core::Error(core::Code::Cancelled, "cancelled");
     } else {
-      s3::Checksum sum(alg_);
-      sum.update(part->buf.data(), part->buf.size());
-      std::string sha;
-      if (sign_payload())
-        sha = s3::sha256_hex(
-            std::string_view(reinterpret_cast<const char *>(part->buf.data()), part->buf.size()));
+      PayloadDigests d = digests();
+      const s3::Checksum &sum = d.checksum();
+      d.update(part->buf.data(), part->buf.size());
       Call c;
       c.req = mp_->part_request(part->number);
-      protect_payload(c.req, &sum, sha);
+      d.apply(c.req);
       c.http.body_size = part->buf.size();
       c.http.read_body = memory_body(part->buf.data(), part->buf.size());
       SentTracker tracker{st_.get()};

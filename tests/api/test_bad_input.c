@@ -71,6 +71,8 @@ static void test_config_setters(void **state) {
   EXPECT_EINVAL(xfer_config_set_verify_tls(NULL, 1));
   EXPECT_EINVAL(xfer_config_set_sign_payload(NULL, 1));
   EXPECT_EINVAL(xfer_config_set_connect_timeout_ms(NULL, 1));
+  EXPECT_EINVAL(xfer_config_set_stall_timeout_ms(NULL, 5000));
+  EXPECT_EINVAL(xfer_config_set_content_md5(NULL, 1));
 
   xfer_config *c = cfg();
   EXPECT_EINVAL(xfer_config_set_endpoint(c, "ftp://host"));
@@ -93,6 +95,7 @@ static void test_config_setters(void **state) {
   EXPECT_EINVAL(xfer_config_set_checksum_algorithm(c, NULL));
   EXPECT_EINVAL(xfer_config_set_checksum_algorithm(c, "MD5"));
   EXPECT_EINVAL(xfer_config_set_connect_timeout_ms(c, 0));
+  EXPECT_EINVAL(xfer_config_set_stall_timeout_ms(c, 999));
   /* Valid values still work after the failures. */
   assert_int_equal(xfer_config_set_checksum_algorithm(c, "crc32c"), XFER_OK);
   assert_int_equal(xfer_config_set_max_bandwidth(c, 0), XFER_OK);

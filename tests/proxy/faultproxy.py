@@ -69,6 +69,8 @@ Faults:
   error_in_200  forward, drop the upstream's answer, answer 200 OK with an
                 <Error><Code>InternalError</Code><Message>injected</Message></Error>
                 body (arg {"code", "message", "leading_whitespace": N}).
+  pass          forward unchanged (with arg {"response_headers": {name: value}} to add
+                response headers; that arg works with every forwarding fault).
   corrupt_request_body: true (with or without a fault): XOR 0xFF one byte in the
       middle of the forwarded request body. Checksums are computed over the bytes
       forwarded, so checksum_mismatch then shows true.
@@ -622,7 +624,7 @@ STATUS_FAULTS = {
 }
 FAULTS = set(STATUS_FAULTS) | {
     "reset_before_body", "reset_during_body", "reset_after_body", "reset_mid_response",
-    "truncate_response", "stall", "flip_byte", "error_in_200",
+    "truncate_response", "stall", "flip_byte", "error_in_200", "pass",
 }
 MATCH_KEYS = {"method", "path_contains", "path_regex", "query_has", "query_lacks", "header"}
 RULE_KEYS = {"match", "fault", "times", "skip", "arg", "corrupt_request_body"}
@@ -1107,7 +1109,13 @@ class Proxy:
             await asyncio.sleep(seconds)
         if cw.transport.is_closing():
             raise SideError("client", "client closed the connection")
-        cw.write(resp.raw)
+        extra = arg.get("response_headers") or {}
+        if extra:  # e.g. checksums a server does not send, for client-side validation tests
+            head = resp.raw[:-2] + b"".join(
+                ("%s: %s\r\n" % (k, v)).encode("latin-1") for k, v in extra.items()) + b"\r\n"
+            cw.write(head)
+        else:
+            cw.write(resp.raw)
         rec["status"] = resp.status
         cbody = BodyWriter(cw, rkind)
         try:

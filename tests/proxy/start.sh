@@ -23,11 +23,11 @@ mkdir -p "$2"
 RUNDIR=$(cd "$2" && pwd)
 
 starttime() { # field 22 of /proc/PID/stat, counted after the "(comm)" field
-  local s
+  local s f
   s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   s=${s##*) }
-  set -- $s
-  echo "${20}"
+  read -r -a f <<<"$s"
+  echo "${f[19]}"
 }
 alive() { # PID STARTTIME: still that (non-zombie) process?
   local s

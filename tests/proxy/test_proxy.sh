@@ -178,10 +178,9 @@ code=$(s3 "$PX/$BUCKET/big" -o "$RUNDIR/big.get" -w '%{http_code}')
 check "GET 50 MB through the proxy answers 200" eq "$code" 200
 check "GET 50 MB is byte-exact" cmp -s "$F/f50" "$RUNDIR/big.get"
 check "log: GET resp_body_bytes" eq "$(logq "$P" '[r["resp_body_bytes"], r["upstream_status"], r["t_end"] >= r["t_start"]]')" "[52428800, 200, true]"
-start=$(now)
-code=$(s3 -I "$PX/$BUCKET/big" -o "$RUNDIR/head.out" --max-time 5 -w '%{http_code}')
+read -r code t < <(s3 -I "$PX/$BUCKET/big" -o "$RUNDIR/head.out" --max-time 5 -w '%{http_code} %{time_total}')
 check "HEAD answers 200 with the object's Content-Length and no body" eq "$code/$(grep -ci 'content-length: 52428800' "$RUNDIR/head.out")" "200/1"
-check "HEAD does not wait for a body" lt "$(since "$start")" 2
+check "HEAD does not wait for a body" lt "$t" 2
 check "log: HEAD resp_body_bytes is 0" eq "$(logq "$P" '[r["method"], r["resp_body_bytes"]]')" '["HEAD", 0]'
 
 code=$(s3 -T "$F/f64k" "$PX/$BUCKET/dir/a%20b%2Bc" -o /dev/null -w '%{http_code}')
@@ -217,9 +216,24 @@ check "log: chunked resp_body_bytes counts data, not framing" eq "$(logq "$M" 'r
 hc -T - "$MX/fromstdin" -D "$RUNDIR/stdin.h" -o /dev/null <"$F/f4"
 check "chunked request body (curl -T -) arrives whole upstream" has "$RUNDIR/stdin.h" "x-got-bytes: 4000000"
 check "log: chunked request recorded" eq "$(logq "$M" '[r["headers"].get("transfer-encoding"), r["req_body_bytes"]]')" '["chunked", 4000000]'
-start=$(now)
 hc "$MX/obj" -o /dev/null "$MX/obj" -o /dev/null -D "$RUNDIR/ka-up.h"
 check "upstream keep-alive: the second request reused the upstream connection" has "$RUNDIR/ka-up.h" "x-conn-requests: 2"
+"$PY" - "$M" >"$RUNDIR/pipe.out" 2>&1 <<'EOF'
+# Three pipelined requests in one write: PUT, GET, then a control request that closes.
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+s.sendall(b"PUT /pipe HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+          b"GET /pipe HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"GET /_proxy/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+data = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    data += d
+print("answers", data.count(b"HTTP/1.1 200 "), b"\r\n\r\nhello" in data, data.endswith(b"}\n"))
+EOF
+check "pipelined requests are answered in order on one connection" has "$RUNDIR/pipe.out" "answers 3 True True"
 ctl "$M" reset >/dev/null
 "$PY" - "$M" >"$RUNDIR/many.out" 2>&1 <<'EOF'
 # 64 keep-alive connections at once, 4 PUT+GET pairs each, every body checked.
@@ -245,15 +259,15 @@ print("errors:", len(errors), errors[:3])
 EOF
 check "64 concurrent keep-alive connections x 8 requests, bodies exact" has "$RUNDIR/many.out" "errors: 0 []"
 check "stats: 512 requests, several in flight at once" eq "$(statq "$M" requests) $(ge "$(statq "$M" max_concurrent)" 4 && echo parallel)" "512 parallel"
-code=$(hc -T "$F/f4" "$MX/deny/x" -o /dev/null -w '%{http_code}')
+# Durations below are curl's own %{time_total}: on a loaded machine the wall clock
+# adds process start-up.
+read -r code t < <(hc -T "$F/f4" "$MX/deny/x" -o /dev/null -w '%{http_code} %{time_total}')
 check "Expect: 100-continue refused upstream: its 403 reaches the client" eq "$code" 403
-check "... at once, without the proxy's own 5 s Expect wait" lt "$(since "$start")" 2.5
+check "... at once, before curl's own 1 s Expect wait" lt "$t" 0.9
 check "log: no body bytes were read for the refused request" eq "$(logq "$M" '[r["status"], r["req_body_bytes"]]')" "[403, 0]"
 code=$(hc "$MX/obj" -o /dev/null -w '%{http_code}')
 check "the proxy still serves after the refused upload" eq "$code" 200
-start=$(now)
-hc -T "$F/f4" "$MX/no100/x" -D "$RUNDIR/no100.h" -o /dev/null
-t=$(since "$start")
+t=$(hc -T "$F/f4" "$MX/no100/x" -D "$RUNDIR/no100.h" -o /dev/null -w '%{time_total}')
 check "upstream that never sends 100: the body curl sends after its 1 s wait gets through" has "$RUNDIR/no100.h" "x-got-bytes: 4000000"
 check "... without waiting for the proxy's own 5 s Expect timeout" lt "$t" 4
 
@@ -282,9 +296,8 @@ faults "$P" '[{"match": {"method": "GET"}, "fault": "status", "arg": {"status": 
 code=$(s3 "$PX/$BUCKET/big" -o "$RUNDIR/409.xml" -w '%{http_code}')
 check "status {409, OperationAborted}" eq "$code/$(grep -c '<Code>OperationAborted</Code><Message>busy</Message>' "$RUNDIR/409.xml")" "409/1"
 faults "$P" '[{"match": {"method": "HEAD"}, "fault": "status_500"}]'
-start=$(now)
-code=$(s3 -I "$PX/$BUCKET/big" -o /dev/null --max-time 5 -w '%{http_code}')
-check "status_500 on HEAD: 500 without a body, no hang" eq "$code/$(lt "$(since "$start")" 2 && echo fast)" "500/fast"
+read -r code t < <(s3 -I "$PX/$BUCKET/big" -o /dev/null --max-time 5 -w '%{http_code} %{time_total}')
+check "status_500 on HEAD: 500 without a body, no hang" eq "$code/$(lt "$t" 2 && echo fast)" "500/fast"
 
 echo "# faults: matching, skip and times"
 s3 -T "$F/f64k" "$PX/$BUCKET/small" -o /dev/null
@@ -361,24 +374,18 @@ check "proxy still answers after the resets" eq "$(s3 "$PX/$BUCKET/rab" -o /dev/
 
 echo "# faults: stalls"
 faults "$P" '[{"match": {"method": "GET"}, "fault": "stall", "arg": {"seconds": 2}}]'
-start=$(now)
-code=$(s3 "$PX/$BUCKET/rab" -o "$RUNDIR/st1" -w '%{http_code}')
-t=$(since "$start")
+read -r code t < <(s3 "$PX/$BUCKET/rab" -o "$RUNDIR/st1" -w '%{http_code} %{time_total}')
 check "stall before_response: waits >= 2 s" ge "$t" 2
 check "stall before_response: then the whole object, byte-exact" eq "$code/$(cmp -s "$F/f4" "$RUNDIR/st1" && echo same)" "200/same"
 faults "$P" '[{"match": {"method": "GET"}, "fault": "stall", "arg": {"seconds": 2, "when": "mid_response"}}]'
-start=$(now)
-code=$(s3 "$PX/$BUCKET/rab" -o "$RUNDIR/st2" -w '%{http_code}')
-t=$(since "$start")
+read -r code t < <(s3 "$PX/$BUCKET/rab" -o "$RUNDIR/st2" -w '%{http_code} %{time_total}')
 check "stall mid_response: waits >= 2 s" ge "$t" 2
 check "stall mid_response: then the whole object, byte-exact" eq "$code/$(cmp -s "$F/f4" "$RUNDIR/st2" && echo same)" "200/same"
 faults "$P" '[{"match": {"method": "GET"}, "fault": "stall", "arg": {"seconds": 3}}]'
 s3 --max-time 1 "$PX/$BUCKET/rab" -o /dev/null 2>/dev/null
 check "stall longer than the client's timeout: curl 28" eq "$?" 28
 faults "$P" '[{"match": {"method": "PUT"}, "fault": "stall", "arg": {"seconds": 1.5, "when": "before_body"}}]'
-start=$(now)
-code=$(s3 -T "$F/f64k" "$PX/$BUCKET/stb" -o /dev/null -w '%{http_code}')
-t=$(since "$start")
+read -r code t < <(s3 -T "$F/f64k" "$PX/$BUCKET/stb" -o /dev/null -w '%{http_code} %{time_total}')
 check "stall before_body: PUT waits >= 1.5 s, then succeeds" eq "$code/$(ge "$t" 1.5 && echo slow)" "200/slow"
 
 echo "# faults: corruption"
@@ -462,6 +469,7 @@ sys.path.insert(0, sys.argv[2])
 from faultproxy import checksum_b64
 print(checksum_b64("crc32c", open(sys.argv[1], "rb").read()))' "$F/f4" "$HERE")")" "200 false"
 echo "       (4 MB with crc32c took $(since "$start") s, both sides pure Python)"
+# shellcheck disable=SC2094
 code=$(hc -T - -H "x-amz-checksum-crc32: $(b64 crc32 "$F/f4")" "$MX/ckchunked" -o /dev/null -w '%{http_code}' <"$F/f4")
 check "crc32 over a chunked request body: false" eq "$code $(logq "$M" 'r["checksum_mismatch"]')" "200 false"
 
@@ -500,11 +508,13 @@ check "after reset max_concurrent is 0 again" eq "$(statq "$P" max_concurrent)" 
 
 if [ "${PROXY_TEST_SWIFT:-0}" = 1 ]; then
   echo "# Swift: signed requests stay valid through the proxy"
+  # shellcheck disable=SC1091
   if "$ROOT/tests/servers/start.sh" swift "$RUNDIR/swift" 2>"$RUNDIR/swift-start.log" &&
     "$HERE/start.sh" "$(. "$RUNDIR/swift/env" && echo "$XFER_TEST_ENDPOINT")" "$RUNDIR/p-swift"; then
     SWP=$(cat "$RUNDIR/p-swift/proxy.port")
     SW=http://127.0.0.1:$SWP
     (
+      # shellcheck disable=SC1091
       . "$RUNDIR/swift/env"
       XFER_TEST_ENDPOINT=$SW "$PY" "$S3CHECK" put "$XFER_TEST_BUCKET" sw "$F/f4" >/dev/null &&
         XFER_TEST_ENDPOINT=$SW "$PY" "$S3CHECK" get "$XFER_TEST_BUCKET" sw "$RUNDIR/sw.get" >/dev/null &&
@@ -535,7 +545,7 @@ rate() {
     return
   }
   r=$(awk '{ print ($1 > $2 ? $1 : $2) }' <<<"$r")
-  echo "$(mbps "$r")"
+  mbps "$r"
 }
 g_mini_d=$(rate "" hc "$MINI_DIRECT/gen/$N" -o /dev/null)
 g_mini_p=$(rate "" hc "$MX/gen/$N" -o /dev/null)
