@@ -4,7 +4,11 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config
       libcurl4-openssl-dev libssl-dev libtinyxml2-dev libisal-dev libcmocka-dev
       swift swift-proxy swift-account swift-container swift-object python3-swift memcached
-      nodejs curl xxd openssl util-linux
+      ceph-mon ceph-osd radosgw ceph-common
+      nodejs curl xxd openssl util-linux clang libclang-rt-14-dev
+      abigail-tools doxygen
+      libnghttp2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev libzstd-dev
+      libbrotli-dev libidn2-dev zlib1g-dev
       swig golang-go ruby-dev ruby-minitest openjdk-17-jdk-headless junit4)
 missing=()
 for p in "${PKGS[@]}"; do
