@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,15 +180,38 @@ int finish(const xfer_future *f, xfer_status st, const Options &o, const std::st
 
 struct FdReader {
   int fd;
+  ProgressDisplay *display;
+  uint64_t bytes = 0;
   int error = 0;
 };
 
+// Reads stdin for an upload. It runs inside xfer_future_wait and may block for as long as the
+// producer is silent, so it polls in 100 ms steps: the progress line stays alive and Ctrl-C is
+// seen even when the signal did not interrupt the read itself.
 int64_t read_fd(uint8_t *buf, size_t cap, void *user_data) {
   auto *r = static_cast<FdReader *>(user_data);
   for (;;) {
+    if (interrupted()) return -1;  // reported as "cancelled"
+    struct pollfd p {};
+    p.fd = r->fd;
+    p.events = POLLIN;
+    int ready = ::poll(&p, 1, 100);
+    if (ready < 0 && errno != EINTR) {
+      r->error = errno;
+      return -1;
+    }
+    if (ready <= 0) {
+      r->display->tick();
+      continue;
+    }
     ssize_t n = ::read(r->fd, buf, cap);
-    if (n >= 0) return n;
-    if (errno == EINTR && !interrupted()) continue;
+    if (n >= 0) {
+      r->bytes += static_cast<uint64_t>(n);
+      r->display->note_stream_bytes(r->bytes);
+      r->display->tick();
+      return n;
+    }
+    if (errno == EINTR || errno == EAGAIN) continue;
     r->error = errno;
     return -1;
   }
@@ -390,7 +414,7 @@ int run_cp(const Invocation &inv, const StdStreams &streams) {
 
   // Everything a callback touches is declared before the future, so it outlives it.
   ProgressDisplay display(STDERR_FILENO, !o.quiet && !o.no_progress && ::isatty(STDERR_FILENO));
-  FdReader reader{STDIN_FILENO};
+  FdReader reader{STDIN_FILENO, &display};
   FdWriter writer{STDOUT_FILENO};
   xfer_manager *m = mgr.get();
   FuturePtr f;

@@ -1,5 +1,4 @@
-// interrupt.cc: SIGINT/SIGTERM handling: the handler only records the signal; the wait loop
-// polls interrupted() and cancels the transfer.
+// interrupt.cc: SIGINT/SIGTERM handling: the handler only sets a flag that the wait loop polls.
 #include "interrupt.h"
 
 #include <pthread.h>

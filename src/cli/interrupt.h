@@ -1,5 +1,4 @@
-// interrupt.h: SIGINT/SIGTERM handling: the handler only records the signal; the wait loop
-// polls interrupted() and cancels the transfer.
+// interrupt.h: SIGINT/SIGTERM handling: the handler only sets a flag that the wait loop polls.
 #ifndef XFER_CLI_INTERRUPT_H
 #define XFER_CLI_INTERRUPT_H
 

@@ -137,7 +137,7 @@ int ProgressDisplay::width() const {
 void ProgressDisplay::tick() {
   if (!enabled_) return;
   Clock::time_point now = Clock::now();
-  meter_.add(std::chrono::duration<double>(now - start_).count(), done_);
+  meter_.add(std::chrono::duration<double>(now - start_).count(), shown_done());
   // Nothing for the first 200 ms, so quick transfers do not flash a line; then ~10 per second.
   if (!drawn_once_ && now - start_ < std::chrono::milliseconds(200)) return;
   if (drawn_once_ && now - last_draw_ < std::chrono::milliseconds(95)) return;
@@ -146,8 +146,13 @@ void ProgressDisplay::tick() {
   draw();
 }
 
+uint64_t ProgressDisplay::shown_done() const {
+  return total_ == kUnknownTotal && stream_bytes_ > done_ ? stream_bytes_ : done_;
+}
+
 void ProgressDisplay::draw() {
-  std::string line = render_progress_line(done_, total_, meter_.has_rate(), meter_.rate(), width());
+  std::string line =
+      render_progress_line(shown_done(), total_, meter_.has_rate(), meter_.rate(), width());
   write_all(fd_, "\r" + line + "\x1b[K");
   shown_ = true;
 }

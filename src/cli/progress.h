@@ -55,6 +55,9 @@ class ProgressDisplay {
 
   // Records the latest numbers (from the library's progress callback); draws nothing.
   void update(uint64_t done, uint64_t total);
+  // Bytes taken from a stream so far (stdin uploads): shown while the total is unknown, as
+  // the library reports bytes sent and reading can run ahead of sending.
+  void note_stream_bytes(uint64_t n) { stream_bytes_ = n; }
   // Redraws if the last drawing is older than the redraw interval.
   void tick();
   // Erases the line, if one is shown.
@@ -63,6 +66,7 @@ class ProgressDisplay {
  private:
   using Clock = std::chrono::steady_clock;
   int width() const;
+  uint64_t shown_done() const;
   void draw();
 
   int fd_;
@@ -73,6 +77,7 @@ class ProgressDisplay {
   bool drawn_once_ = false;
   uint64_t done_ = 0;
   uint64_t total_ = kUnknownTotal;
+  uint64_t stream_bytes_ = 0;
   RateMeter meter_;
 };
 

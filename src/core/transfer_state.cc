@@ -81,12 +81,14 @@ Code TransferState::wait(int64_t timeout_ms) {
   using clock = std::chrono::steady_clock;
   const bool forever = timeout_ms < 0;
   const auto deadline = clock::now() + std::chrono::milliseconds(forever ? 0 : timeout_ms);
+  constexpr auto kProgressEvery = std::chrono::milliseconds(100);
   std::unique_lock<std::timed_mutex> waiter(waiter_mu_, std::defer_lock);
   if (forever) {
     waiter.lock();
   } else if (!waiter.try_lock_until(deadline)) {
     return done() ? status() : Code::TimedOut;
   }
+  auto next_progress = clock::now();
   std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
     while (!events_.empty() && !stopping_.load(std::memory_order_acquire)) {
@@ -94,23 +96,26 @@ Code TransferState::wait(int64_t timeout_ms) {
       events_.pop_front();
       lk.unlock();
       ev(false);
+      // A busy queue (a fast reader) must not starve progress.
+      if (clock::now() >= next_progress) {
+        next_progress = clock::now() + kProgressEvery;
+        if (!deliver_progress()) cancel();
+      }
       lk.lock();
+      if (!forever && clock::now() >= deadline) break;
     }
     bool fin = finished_;
     lk.unlock();
+    next_progress = clock::now() + kProgressEvery;
     if (!deliver_progress()) cancel();
     lk.lock();
     if (fin && finished_) return error_.code;
+    if (!forever && clock::now() >= deadline) return finished_ ? error_.code : Code::TimedOut;
     if (!events_.empty() && !stopping_.load(std::memory_order_acquire)) continue;
     // Progress is coalesced: wake at least every 100 ms to show it while bytes move.
-    auto wake = clock::now() + std::chrono::milliseconds(100);
+    auto wake = clock::now() + kProgressEvery;
     if (!forever && deadline < wake) wake = deadline;
     cv_.wait_until(lk, wake);
-    if (!forever && clock::now() >= deadline && !finished_ && events_.empty()) {
-      lk.unlock();
-      if (!deliver_progress()) cancel();
-      return Code::TimedOut;
-    }
   }
 }
 

@@ -88,7 +88,7 @@ class Copy final : public Op {
   void create() {
     mp_ = std::make_unique<MultipartSession>(eng_, bucket_, key_, args_,
                                              s3::ChecksumAlgorithm::None, true);
-    core::Error e = mp_->create(st_->stop_flag(), source_headers_);
+    core::Error e = mp_->create(nullptr, source_headers_);
     if (e) return fail_and_finish(e);
     chunk_ = adjust_chunksize(eng_.config().multipart_chunksize, size_);
     uint64_t n = part_count(size_, chunk_);

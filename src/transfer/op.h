@@ -88,6 +88,8 @@ class MultipartSession {
         is_copy_(is_copy) {}
 
   // CreateMultipartUpload with the extra args (and extra headers, e.g. copied metadata).
+  // Callers pass no cancel flag: a Create cut off mid-way may still have created an upload
+  // that only its answer names. Letting it finish means a cancelled transfer can abort it.
   core::Error create(const std::atomic<bool> *cancel, const s3::KeyValues &extra_headers = {});
   const std::string &upload_id() const { return upload_id_; }
   bool created() const { return !upload_id_.empty(); }

@@ -114,7 +114,7 @@ class FileUpload final : public Op {
   void create() {
     alg_ = checksum_algorithm();
     mp_ = std::make_unique<MultipartSession>(eng_, bucket_, key_, args_, alg_, false);
-    core::Error e = mp_->create(st_->stop_flag());
+    core::Error e = mp_->create(nullptr);
     if (e) return fail_and_finish(e);
     chunk_ = adjust_chunksize(eng_.config().multipart_chunksize, size_);
     uint64_t n = part_count(size_, chunk_);
@@ -356,7 +356,7 @@ class StreamUpload final : public Op {
 
   void create() {
     auto mp = std::make_unique<MultipartSession>(eng_, bucket_, key_, args_, alg_, false);
-    core::Error e = mp->create(st_->stop_flag());
+    core::Error e = mp->create(nullptr);
     if (e) st_->fail(e);
     std::vector<std::shared_ptr<StreamPart>> ready;
     {

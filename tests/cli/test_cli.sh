@@ -31,8 +31,10 @@ FAIL=0
 SKIP=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/xfer-cli-test.XXXXXX")
 BG_PID=""
+PRODUCER=""
 cleanup() {
   if [ -n "$BG_PID" ]; then kill -KILL "$BG_PID" 2>/dev/null; fi
+  if [ -n "$PRODUCER" ]; then kill -KILL "$PRODUCER" 2>/dev/null; fi
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -383,6 +385,43 @@ else
     pass "no object was created by the interrupted upload"
   else
     fail "no object was created by the interrupted upload"
+  fi
+
+  # SIGINT while waiting for a silent stdin (the read blocks): also exit 130 within 2 s.
+  mkfifo slow.fifo
+  {
+    head -c $((9 << 20)) f12
+    exec sleep 60
+  } >slow.fifo &
+  PRODUCER=$!
+  timeout 300 "$XFER" cp - "$URL/interrupted-stdin" --endpoint-url "$XFER_TEST_ENDPOINT" "${EXTRA[@]}" \
+    <slow.fifo >out 2>err &
+  BG_PID=$!
+  sleep 2
+  t0=$(now_ms)
+  kill -INT "$BG_PID"
+  while kill -0 "$BG_PID" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 10000 ]; do sleep 0.02; done
+  t1=$(now_ms)
+  wait "$BG_PID"
+  RC=$?
+  BG_PID=""
+  kill "$PRODUCER" 2>/dev/null
+  wait "$PRODUCER" 2>/dev/null
+  if [ $RC -eq 130 ] && [ $((t1 - t0)) -le 2000 ] && grep -q '^xfer: cancelled$' err &&
+    ! s3check head "$BUCKET" "$P/interrupted-stdin" >/dev/null 2>&1; then
+    pass "SIGINT while stdin is silent: 'xfer: cancelled', exit 130 after $((t1 - t0)) ms, no object"
+  else
+    fail "SIGINT while stdin is silent: 'xfer: cancelled', exit 130 within 2 s, no object" "took $((t1 - t0)) ms; $(said)"
+  fi
+  if [ "$SERVER" = s3rver ]; then
+    skip "no open multipart upload after SIGINT on stdin (s3rver cannot list uploads)"
+  else
+    n=$(open_uploads "$P/interrupted-stdin" 2>&1)
+    if [ "$n" = 0 ]; then
+      pass "no open multipart upload left after SIGINT on stdin"
+    else
+      fail "no open multipart upload left after SIGINT on stdin" "open uploads: $n"
+    fi
   fi
 
   # presign: a GET URL that works without credentials.

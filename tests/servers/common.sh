@@ -1,4 +1,5 @@
 # tests/servers/common.sh: helpers shared by start.sh and stop.sh (sourced, not run): pid files and liveness.
+# shellcheck shell=bash
 # A pid file holds "PID STARTTIME": the start time (clock ticks since boot, field 22
 # of /proc/PID/stat) tells our process from an unrelated one that reused its pid.
 # These run in polling loops, so they use only builtins (no forks).

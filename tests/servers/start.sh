@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# tests/servers/start.sh: starts a local S3 test server (swift|s3rver) under RUNDIR on free 127.0.0.1 ports and writes RUNDIR/env.
+# tests/servers/start.sh: starts a local S3 test server (swift|s3rver|radosgw) under RUNDIR on free 127.0.0.1 ports and writes RUNDIR/env.
 #
-# usage: start.sh swift|s3rver RUNDIR
+# usage: start.sh swift|s3rver|radosgw RUNDIR
 #
 # Everything (configs, data, logs, pid files) lives under RUNDIR; RUNDIR/env is written
 # only once the server answers a signed ListBuckets and the bucket `xfer-test` exists.
-# Data from an earlier run in RUNDIR is wiped unless XFER_SERVERS_KEEP_DATA=1.
+# Data from an earlier run in RUNDIR is wiped unless XFER_SERVERS_KEEP_DATA=1 (radosgw:
+# always wiped; its cluster is rebuilt at each start).
 # XFER_SERVERS_OWNER_PID=PID adds a watchdog that runs stop.sh once PID is gone, so
 # the servers never outlive a killed test run (with-servers.sh sets it to itself).
 # XFER_SERVERS_START_TIMEOUT (seconds, default 60) bounds the wait for readiness;
@@ -14,12 +15,12 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 swift|s3rver RUNDIR" >&2
+  echo "usage: $0 swift|s3rver|radosgw RUNDIR" >&2
   exit 2
 }
 [ $# -eq 2 ] || usage
 KIND=$1
-case $KIND in swift | s3rver) ;; *) usage ;; esac
+case $KIND in swift | s3rver | radosgw) ;; *) usage ;; esac
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -138,8 +139,9 @@ wait_for() {
 http_ok() {
   local status=
   exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
-  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$2" "$1" >&3 &&
+  if printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$2" "$1" >&3; then
     read -r -t 2 _ status _ <&3 || true
+  fi
   exec 3<&- 3>&-
   [ "$status" = 200 ]
 }
@@ -184,7 +186,8 @@ swift_dir = $RUNDIR/etc
 devices = $RUNDIR/srv
 mount_check = false
 disable_fallocate = true
-# a path that does not exist: swift then logs to stderr (-v) and no syslog socket
+# No syslog: with no socket at log_address swift falls back to UDP 127.0.0.1:514
+# (nobody listens); what matters goes to stderr (-v), i.e. RUNDIR/logs.
 log_address = $RUNDIR/no-such-log-socket
 log_level = INFO
 EOF
@@ -300,7 +303,7 @@ start_swift() {
   write_swift_confs
   local mc_user=()
   [ "$(id -u)" -eq 0 ] && mc_user=(-u root) # memcached refuses to run as root without it
-  launch memcached memcached -l 127.0.0.1 -p "$P_MEMCACHED" -U 0 -m 64 -t 1 "${mc_user[@]}"
+  launch memcached /usr/bin/memcached -l 127.0.0.1 -p "$P_MEMCACHED" -U 0 -m 64 -t 1 "${mc_user[@]}"
   for s in proxy account container object; do
     launch "$s" "$PY" "$HERE/swift-server.py" "$s" "$RUNDIR/etc/$s-server.conf" -v
   done
@@ -336,7 +339,6 @@ ensure_node_modules() {
 }
 
 start_s3rver() {
-  ensure_node_modules
   local port
   read -r port < <(free_ports 1)
   mkdir -p "$RUNDIR/data"
@@ -349,6 +351,214 @@ start_s3rver() {
   SECRET_KEY=S3RVER
 }
 
+# --- radosgw ---------------------------------------------------------------------------
+
+# A one-node Ceph: one mon, one OSD on memstore (every object in RAM; the OSD reports
+# memstore_device_bytes as its size), one radosgw; no mgr, no cephx. Everything lives in
+# RUNDIR/ceph; every command gets `-c RUNDIR/ceph/ceph.conf` and /etc/ceph is not read.
+# The mon's address is baked into its store, and memstore loses its objects when the
+# OSD stops, so each start builds a fresh cluster (XFER_SERVERS_KEEP_DATA is ignored).
+RGW_ACCESS_KEY=XFERTESTACCESSKEY000
+RGW_SECRET_KEY=xfer-test-secret-key-0000000000000000000
+RGW_STORE_BYTES=${XFER_SERVERS_RADOSGW_STORE_BYTES:-2147483648} # 2 GiB
+
+write_ceph_conf() { # FSID MON_PORT RGW_PORT
+  local c=$RUNDIR/ceph
+  cat <<EOF2
+# $c/ceph.conf: written by tests/servers/start.sh radosgw for a one-node test cluster.
+[global]
+fsid = $1
+mon_host = [v2:127.0.0.1:$2]
+public_addr = 127.0.0.1
+cluster_addr = 127.0.0.1
+ms_bind_ipv6 = false
+ms_bind_msgr1 = false
+ms_bind_msgr2 = true
+# no cephx; rgw never connects to the mon without this client mode
+auth_cluster_required = none
+auth_service_required = none
+auth_client_required = none
+ms_mon_client_mode = crc secure
+# every path under RUNDIR
+run_dir = $c/run
+admin_socket = $c/run/\$cluster-\$name.asok
+crash_dir = $c/crash
+exec_dir = $c/run
+keyring = $c/keyring
+log_file = $LOGS/\$cluster-\$name.log
+log_to_syslog = false
+err_to_syslog = false
+mon_cluster_log_to_syslog = false
+mon_cluster_log_file = default=$LOGS/\$cluster.\$channel.log cluster=$LOGS/\$cluster.log
+mon_data = $c/mon/\$name
+osd_data = $c/osd/\$name
+rgw_data = $c/rgw
+# one OSD: pools of size 1, few PGs, CRUSH choosing OSDs rather than hosts
+mon_allow_pool_size_one = true
+mon_warn_on_pool_no_redundancy = false
+mon_warn_on_insecure_global_id_reclaim_allowed = false
+# a mon shuts itself down when its disk has under 5 % free (shared machines): never
+mon_data_avail_crit = 0
+mon_data_avail_warn = 1
+osd_pool_default_size = 1
+osd_pool_default_min_size = 1
+osd_pool_default_pg_num = 8
+osd_pool_default_pgp_num = 8
+osd_pool_default_pg_autoscale_mode = off
+osd_crush_chooseleaf_type = 0
+# else every map change (pool creation, OSD boot) waits about a second
+paxos_propose_interval = 0.05
+paxos_min_wait = 0.01
+osd_objectstore = memstore
+memstore_device_bytes = $RGW_STORE_BYTES
+# SIGTERM: exit at once, without waiting up to 5 s for a mon that may be gone already
+osd_fast_shutdown = true
+osd_fast_shutdown_notify_mon = false
+
+[client]
+# short-lived tools (radosgw-admin, python rados) leave no logs or sockets behind
+log_file =
+admin_socket =
+
+[client.rgw]
+log_file = $LOGS/\$cluster-\$name.log
+admin_socket = $c/run/\$cluster-\$name.asok
+rgw_frontends = beast endpoint=127.0.0.1:$3
+rgw_thread_pool_size = 32
+# collect deleted and aborted data within a minute (default: 2 hours), since
+# memstore holds it in RAM
+rgw_gc_obj_min_wait = 60
+rgw_gc_processor_period = 60
+# SIGTERM: rgw's own shutdown hangs once the mon and OSD are gone (stop.sh signals all
+# at once); this alarm ends it after 1 s whatever it is waiting for
+rgw_exit_timeout_secs = 1
+EOF2
+}
+
+# Connects to the mon (waiting for it to come up), registers the OSD with UUID and
+# creates rgw's pools so that neither the OSD's boot nor rgw waits on those map changes
+# one by one. Python's rados binding: one process for what would be ~15 `ceph` calls.
+ceph_bootstrap() { # UUID TIMEOUT
+  "$PY" - "$RUNDIR/ceph/ceph.conf" "$1" "$2" <<'EOF2'
+import errno, json, sys, time, threading, rados
+t0 = time.time()
+def note(what):
+    print("%5.2fs %s" % (time.time() - t0, what), flush=True)
+conf, uuid, timeout = sys.argv[1], sys.argv[2], sys.argv[3]
+r = rados.Rados(conffile=conf, conf={"client_mount_timeout": timeout})
+r.connect(timeout=int(timeout))
+note("connected")
+errors = []
+def mon(**cmd):
+    deadline = time.time() + int(timeout)
+    while True:
+        ret, out, err = r.mon_command(json.dumps(cmd), b"", timeout=int(timeout))
+        # EAGAIN: a mon just out of its election may not have its first osdmap yet
+        if ret != -errno.EAGAIN or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    if ret != 0:
+        errors.append("%s: %s (%d)" % (json.dumps(cmd), err, ret))
+    return out
+def parallel(cmds):  # the mon batches concurrent map changes into one commit
+    ts = [threading.Thread(target=mon, kwargs=c) for c in cmds]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    if errors:
+        sys.exit("\n".join(errors))
+osd = json.loads(mon(prefix="osd new", uuid=uuid, format="json") or b"{}").get("osdid")
+if osd != 0:
+    sys.exit("osd new gave osd.%s, not osd.0: %s" % (osd, errors))
+note("osd.0 registered")
+pools = (".rgw.root", "default.rgw.control", "default.rgw.meta", "default.rgw.log",
+         "default.rgw.buckets.index", "default.rgw.buckets.non-ec", "default.rgw.buckets.data")
+parallel([dict(prefix="osd pool create", pool=p, pg_num=8, pgp_num=8) for p in pools])
+note("pools created")
+parallel([dict(prefix="osd pool application enable", pool=p, app="rgw",
+               yes_i_really_mean_it=True) for p in pools])
+note("applications set")
+r.shutdown()
+EOF2
+}
+
+# Seconds left before DEADLINE, at least 1 (`timeout 0` would mean no limit at all).
+remaining() {
+  local r=$((DEADLINE - SECONDS))
+  echo $((r > 0 ? r : 1))
+}
+
+start_radosgw() {
+  local c=$RUNDIR/ceph p_mon p_rgw fsid uuid mkfs_pid
+  read -r p_mon p_rgw < <(free_ports 2)
+  rm -rf "$c"
+  mkdir -p "$c/run" "$c/crash" "$c/mon" "$c/osd/osd.0" "$c/rgw"
+  fsid=$(cat /proc/sys/kernel/random/uuid)
+  uuid=$(cat /proc/sys/kernel/random/uuid)
+  write_ceph_conf "$fsid" "$p_mon" "$p_rgw" >"$c/ceph.conf"
+  # The OSD's mkfs needs no mon: overlap it with the mon's.
+  ceph-osd -c "$c/ceph.conf" --no-mon-config --mkfs -i 0 --osd-uuid "$uuid" >"$LOGS/mkfs-osd.log" 2>&1 &
+  mkfs_pid=$!
+  monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$p_mon]" "$c/monmap" >"$LOGS/mkfs-mon.log" 2>&1
+  ceph-mon -c "$c/ceph.conf" --no-mon-config --mkfs -i a --monmap "$c/monmap" >>"$LOGS/mkfs-mon.log" 2>&1
+  launch mon ceph-mon -c "$c/ceph.conf" --no-mon-config -f -i a
+  if ! wait "$mkfs_pid"; then
+    log "ceph-osd --mkfs failed (see $LOGS/mkfs-osd.log)"
+    exit 1
+  fi
+  # The OSD may start before the mon knows it: it boots as soon as `osd new` is in.
+  launch osd ceph-osd -c "$c/ceph.conf" --no-mon-config -f -i 0
+  debug "mon and OSD launched"
+  if ! ceph_bootstrap "$uuid" "$(remaining)" >"$LOGS/bootstrap.log" 2>&1; then
+    check_alive
+    log "registering the OSD or creating pools failed (see $LOGS/bootstrap.log)"
+    exit 1
+  fi
+  debug "OSD registered, pools created"
+  # Blocks until the OSD is up and the pools' PGs are active; sets up the default zone.
+  if ! timeout "$(remaining)" radosgw-admin -c "$c/ceph.conf" --no-mon-config user create \
+    --uid=xfer-test --display-name=xfer-test \
+    --access-key="$RGW_ACCESS_KEY" --secret="$RGW_SECRET_KEY" >"$LOGS/user-create.log" 2>&1; then
+    check_alive
+    log "radosgw-admin user create failed (see $LOGS/user-create.log)"
+    exit 1
+  fi
+  debug "S3 user created"
+  launch rgw radosgw -c "$c/ceph.conf" --no-mon-config -f -n client.rgw
+  ENDPOINT=http://127.0.0.1:$p_rgw
+  ACCESS_KEY=$RGW_ACCESS_KEY
+  SECRET_KEY=$RGW_SECRET_KEY
+  wait_for "radosgw to answer an anonymous ListBuckets" http_ok "$p_rgw" /
+}
+
+# After the bucket exists: one request into each pool rgw uses (object data, multipart
+# metadata), so that no test pays for first-touch set-up. One Python process running
+# s3check's own functions: each extra process costs 0.5 s on a loaded machine.
+warm_radosgw() {
+  XFER_TEST_ENDPOINT=$ENDPOINT XFER_TEST_ACCESS_KEY=$ACCESS_KEY \
+    XFER_TEST_SECRET_KEY=$SECRET_KEY XFER_TEST_REGION=$REGION \
+    S3CHECK_TIMEOUT=10 "$PY" - "$S3CHECK" "$BUCKET" "$RUNDIR/ceph/warm-up.txt" <<'EOF2'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("s3check", sys.argv[1])
+s3 = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(s3)
+bucket, f, key = sys.argv[2], sys.argv[3], "xfer-warm-up"
+with open(f, "w") as out:
+    out.write("warm-up\n")
+c = s3.Client()
+try:
+    s3.cmd_put(c, bucket, key, f)
+    s3.cmd_delete(c, bucket, key)
+    s3.cmd_create_multipart(c, bucket, key)
+    s3.cmd_abort_all(c, bucket)
+    left = s3.cmd_list_uploads(c, bucket)
+except Exception as e:
+    sys.exit("warm-up: %s" % e)
+if left:
+    sys.exit("warm-up: uploads left after abort: %r" % left)
+EOF2
+  rm -f "$RUNDIR/ceph/warm-up.txt"
+}
+
 # --- one attempt ---------------------------------------------------------------------
 
 attempt() {
@@ -357,6 +567,10 @@ attempt() {
   debug "processes up"
   wait_for "a signed ListBuckets to answer 200" s3 list-buckets
   s3 make-bucket "$BUCKET" >/dev/null
+  if declare -F "warm_$KIND" >/dev/null; then
+    "warm_$KIND"
+    debug "warmed up"
+  fi
   local tmp=$RUNDIR/env.tmp
   {
     echo "# $RUNDIR/env: written by tests/servers/start.sh $KIND; source it to reach the test server."
@@ -372,6 +586,7 @@ attempt() {
   mv "$tmp" "$RUNDIR/env"
   if [ -n "$OWNER_PID" ]; then
     # stop.sh, exec'd by the watchdog, skips its own pid file.
+    # shellcheck disable=SC2016 # expanded by the watchdog's bash
     launch watchdog bash -c '. "$1"; while proc_alive "$2" "$3"; do sleep 1; done; exec "$4" "$5"' \
       watchdog "$HERE/common.sh" "$OWNER_PID" "$OWNER_ST" "$HERE/stop.sh" "$RUNDIR"
   fi
@@ -388,10 +603,13 @@ show_logs() {
 
 trap 'log "interrupted; stopping what was started"; "$HERE/stop.sh" "$RUNDIR" >&2 || true; exit 130' INT TERM
 
+# Outside the timed attempts: a first `npm ci` takes 10-20 s.
+if [ "$KIND" = s3rver ]; then ensure_node_modules; fi
+
 for try in 1 2 3; do
-  rm -rf "$RUNDIR/env" "$RUNDIR/env.tmp" "$RUNDIR/etc" "$LOGS" "$PIDS"
+  rm -rf "${RUNDIR:?}/env" "${RUNDIR:?}/env.tmp" "${RUNDIR:?}/etc" "$LOGS" "$PIDS"
   if [ "${XFER_SERVERS_KEEP_DATA:-0}" != 1 ]; then
-    rm -rf "$RUNDIR/srv" "$RUNDIR/data"
+    rm -rf "${RUNDIR:?}/srv" "${RUNDIR:?}/data"
   fi
   mkdir -p "$LOGS" "$PIDS"
   set +e

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# tests/servers/with-servers.sh: runs a command against a fresh local S3 test server (swift|s3rver) started around it.
+# tests/servers/with-servers.sh: runs a command against a fresh local S3 test server (swift|s3rver|radosgw) started around it.
+# shellcheck disable=SC2317 # cleanup and on_signal run from traps
 #
-# usage: with-servers.sh swift|s3rver -- CMD [ARGS...]
+# usage: with-servers.sh swift|s3rver|radosgw -- CMD [ARGS...]
 #
 # Starts KIND into a new temporary RUNDIR (under $TMPDIR, else /tmp), exports the
 # XFER_TEST_* variables of RUNDIR/env, runs CMD, always stops the server (EXIT, INT,
@@ -11,12 +12,12 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 swift|s3rver -- CMD [ARGS...]" >&2
+  echo "usage: $0 swift|s3rver|radosgw -- CMD [ARGS...]" >&2
   exit 2
 }
-[ $# -ge 3 ] && [ "$2" = -- ] || usage
+if [ $# -lt 3 ] || [ "$2" != -- ]; then usage; fi
 KIND=$1
-case $KIND in swift | s3rver) ;; *) usage ;; esac
+case $KIND in swift | s3rver | radosgw) ;; *) usage ;; esac
 shift 2
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
