@@ -303,6 +303,40 @@ static void test_use_threads_off(void **state) {
   xfer_manager_free(m);
 }
 
+/* A reader that hands over one part, then fails. */
+static int64_t one_part_then_fail(uint8_t *buf, size_t cap, void *user_data) {
+  size_t *given = user_data;
+  if (*given >= 5 * MiB) return -1;
+  size_t n = cap < 5 * MiB - *given ? cap : 5 * MiB - *given;
+  memset(buf, 'p', n);
+  *given += n;
+  return (int64_t)n;
+}
+
+/* The transfer fails while CreateMultipartUpload is in flight (the proxy holds its answer for
+ * a second after the server created the upload): the upload must still be aborted. */
+static void test_failure_during_create_aborts(void **state) {
+  (void)state;
+  xfer_manager *m = manager(4, 1);
+  char key[256];
+  key_for(key, sizeof key, "create-race");
+  reset();
+  free(proxy_ctl("set",
+                 "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploads\"},\"fault\":\"stall\","
+                 "\"arg\":{\"seconds\":1,\"when\":\"before_response\"}}"));
+  size_t given = 0;
+  xfer_future *f =
+      xfer_upload_fileobj(m, one_part_then_fail, &given, env_get()->bucket, key, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_EIO);
+  xfer_future_free(f);
+  char *log = proxy_ctl("log", NULL);
+  assert_int_equal(log_count(log, "\"method\":\"POST\"", "uploads", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"DELETE\"", "uploadId=", NULL), 1);
+  free(log);
+  if (!env_is("s3rver")) assert_int_equal(open_uploads(key), 0);
+  xfer_manager_free(m);
+}
+
 static int teardown(void **state) {
   (void)state;
   free(proxy_ctl("clear", NULL));
@@ -329,6 +363,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_failed_create_sends_no_abort, teardown),
       cmocka_unit_test_teardown(test_slowdown_is_retried, teardown),
       cmocka_unit_test_teardown(test_use_threads_off, teardown),
+      cmocka_unit_test_teardown(test_failure_during_create_aborts, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, group_teardown);
 }
