@@ -369,7 +369,9 @@ XFER_API xfer_status xfer_config_set_max_in_memory_download_chunks(xfer_config *
  * @brief Chooses the checksum that protects uploads.
  *
  * A checksum is sent with every part and the full-object checksum is returned by
- * xfer_future_checksum(). "NONE" sends none, for servers that reject checksum headers.
+ * xfer_future_checksum(). Downloads ask for the stored checksums (x-amz-checksum-mode) and
+ * verify the bytes against them. "NONE" turns both off, for servers that reject checksum
+ * headers.
  *
  * @param c The config.
  * @param alg "CRC32" (the default), "CRC32C", "CRC64NVME", "SHA1", "SHA256" or "NONE",
@@ -714,6 +716,8 @@ XFER_API xfer_future *xfer_upload_fileobj(xfer_manager *m, xfer_read_fn read, vo
  * Ranges are fetched in parallel and written at their offsets (pwrite) into a temporary file
  * in the target's folder, renamed to @p path only on success: an existing file is untouched
  * until then, and no temporary file survives a failure.
+ * When the server returns the object's checksum the bytes are verified against it; a
+ * mismatch fails the download with #XFER_ECHECKSUM.
  *
  * @param m The manager.
  * @param bucket The bucket.
@@ -948,11 +952,15 @@ XFER_API const char *xfer_future_etag(const xfer_future *f); /* result of upload
 XFER_API const char *xfer_future_version_id(const xfer_future *f);
 
 /**
- * @brief The full-object checksum of an upload.
+ * @brief The full-object checksum of an upload, or the one a download verified.
+ *
+ * An upload returns the checksum of its algorithm (not for "NONE"). A download returns the
+ * object's full-object checksum when the server gave one and the bytes received matched it
+ * (a mismatch fails the download with #XFER_ECHECKSUM).
  *
  * @param f The future.
- * @return "ALGORITHM:BASE64", e.g. "CRC32:AAAAAA==", owned by @p f; NULL unless an upload
- *         succeeded with a checksum algorithm other than "NONE".
+ * @return "ALGORITHM:BASE64", e.g. "CRC32:AAAAAA==", owned by @p f; NULL unless the transfer
+ *         succeeded with such a checksum.
  */
 XFER_API const char *xfer_future_checksum(const xfer_future *f); /* e.g. "CRC32:AAAAAA==" */
 

@@ -63,6 +63,8 @@ xfer_status from_code(Code c) {
   return static_cast<xfer_status>(static_cast<int>(c));
 }
 
+const char *opt_str(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
+
 xfer_status einval(const std::string &msg) {
   return set_error(XFER_EINVAL, msg);
 }
@@ -650,12 +652,6 @@ int xfer_future_http_status(const xfer_future *f) {
   const xfer_future *s = f->settled();
   return s && s->err ? s->err.http_status : 0;
 }
-
-namespace {
-const char *opt_str(const std::string &s) {
-  return s.empty() ? nullptr : s.c_str();
-}
-}  // namespace
 
 const char *xfer_future_s3_error_code(const xfer_future *f) {
   if (!f) {

@@ -1,5 +1,4 @@
-// test_cli_parse.cc: unit tests for the xfer tool's pure layers: option parsing, sizes, rates,
-// s3:// URLs, local paths, progress formatting and error lines.
+// test_cli_parse.cc: unit tests of the xfer tool's pure layers (options, sizes, URLs, progress).
 // cmocka.h needs these first, in this order, and has no extern "C" of its own (1.1.5).
 // clang-format off
 #include <stdarg.h>
