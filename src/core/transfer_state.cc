@@ -77,6 +77,12 @@ bool TransferState::deliver_progress() {
   return progress_(d, t) == 0;
 }
 
+bool TransferState::yield_requested() const {
+  auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() >=
+         wait_deadline_ns_.load(std::memory_order_relaxed);
+}
+
 Code TransferState::wait(int64_t timeout_ms) {
   using clock = std::chrono::steady_clock;
   const bool forever = timeout_ms < 0;
@@ -89,6 +95,15 @@ Code TransferState::wait(int64_t timeout_ms) {
     return done() ? status() : Code::TimedOut;
   }
   auto next_progress = clock::now();
+  // Published for yield_requested(); reset when this wait returns.
+  struct DeadlineScope {
+    std::atomic<int64_t> &slot;
+    ~DeadlineScope() { slot.store(INT64_MAX, std::memory_order_relaxed); }
+  } scope{wait_deadline_ns_};
+  if (!forever)
+    wait_deadline_ns_.store(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count(),
+        std::memory_order_relaxed);
   std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
     while (!events_.empty() && !stopping_.load(std::memory_order_acquire)) {

@@ -40,6 +40,9 @@ class TransferState {
   // Records the first error (later ones are dropped), stops the transfer, drains events.
   void fail(Error e);
   Error first_error() const;
+  // True while a callback runs inside a wait whose time is up: a long event (filling a whole
+  // part from a slow reader) should save its place, post itself again and return.
+  bool yield_requested() const;
   void add_progress(uint64_t n) { done_.fetch_add(n, std::memory_order_relaxed); }
   void set_total(uint64_t total) { total_.store(total, std::memory_order_relaxed); }
   uint64_t total() const { return total_.load(std::memory_order_relaxed); }
@@ -74,7 +77,8 @@ class TransferState {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> done_{0};
   std::atomic<uint64_t> total_{kSizeUnknown};
-  std::timed_mutex waiter_mu_;  // one waiting thread at a time runs callbacks
+  std::timed_mutex waiter_mu_;                        // one waiting thread at a time runs callbacks
+  std::atomic<int64_t> wait_deadline_ns_{INT64_MAX};  // steady clock; of the wait running
   ProgressFn progress_;
   uint64_t shown_done_ = UINT64_MAX, shown_total_ = 0;  // last values given to progress_
 };

@@ -214,27 +214,40 @@ class StreamUpload final : public Op {
   }
 
   // On the waiting thread: fill one part, calling the reader until the part is full or the
-  // stream ends, so short reads give exactly the parts full reads would.
+  // stream ends, so short reads give exactly the parts full reads would. When the wait's time
+  // is up the part keeps what it has and the next wait goes on filling it.
   void read_part(bool cancelled) {
-    if (cancelled) return stop_reading();
-    uint64_t want;
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      want = stream_part_size(eng_.config().multipart_chunksize, uint64_t(next_number_));
-    }
-    auto part = std::make_shared<StreamPart>();
-    try {
-      part->buf = core::Buffer(size_t(want));
-    } catch (const std::bad_alloc &) {
-      st_->fail(core::Error(core::Code::NoMem, "cannot allocate a part buffer"));
+    if (cancelled) {
+      filling_.reset();
       return stop_reading();
     }
-    size_t filled = 0;
+    if (!filling_) {
+      uint64_t want;
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        want = stream_part_size(eng_.config().multipart_chunksize, uint64_t(next_number_));
+      }
+      filling_ = std::make_shared<StreamPart>();
+      try {
+        filling_->buf = core::Buffer(size_t(want));
+      } catch (const std::bad_alloc &) {
+        filling_.reset();
+        st_->fail(core::Error(core::Code::NoMem, "cannot allocate a part buffer"));
+        return stop_reading();
+      }
+    }
+    core::Buffer &buf = filling_->buf;
     bool eof = false;
-    while (filled < want) {
-      if (st_->stopping()) return stop_reading();
-      int64_t n = read_(part->buf.data() + filled, size_t(want - filled));
-      if (n < 0 || uint64_t(n) > want - filled) {
+    while (buf.size() < buf.capacity()) {
+      if (st_->stopping()) {
+        filling_.reset();
+        return stop_reading();
+      }
+      if (st_->yield_requested()) return post_read();  // continue in the next wait
+      size_t room = buf.capacity() - buf.size();
+      int64_t n = read_(buf.data() + buf.size(), room);
+      if (n < 0 || uint64_t(n) > room) {
+        filling_.reset();
         st_->fail(core::Error(core::Code::Io, n < 0
                                                   ? "the read callback failed"
                                                   : "the read callback returned more than asked"));
@@ -244,10 +257,9 @@ class StreamUpload final : public Op {
         eof = true;
         break;
       }
-      filled += size_t(n);
+      buf.set_size(buf.size() + size_t(n));
     }
-    part->buf.set_size(filled);
-    on_filled(std::move(part), eof);
+    on_filled(std::move(filling_), eof);
   }
 
   void stop_reading() {
@@ -464,6 +476,7 @@ class StreamUpload final : public Op {
   uint64_t total_read_ = 0;
   unsigned in_memory_ = 0, running_ = 0;
   std::vector<std::shared_ptr<StreamPart>> waiting_;
+  std::shared_ptr<StreamPart> filling_;  // the part being read; only the waiting thread uses it
   std::unique_ptr<MultipartSession> mp_;
   core::Result single_result_;
 };

@@ -245,6 +245,36 @@ static void test_reader_failure_aborts(void **state) {
   xfer_manager_free(m);
 }
 
+static int64_t slow_read(uint8_t *buf, size_t cap, void *user_data) {
+  (void)user_data;
+  struct timespec ts = {0, 1000000};
+  nanosleep(&ts, NULL); /* 4 KiB per millisecond: a part takes over a second */
+  size_t n = cap < 4096 ? cap : 4096;
+  memset(buf, 's', n);
+  return (int64_t)n;
+}
+
+/* A timed wait returns on time even while a slow reader is filling a part. */
+static void test_timed_wait_with_slow_reader(void **state) {
+  (void)state;
+  xfer_manager *m = manager_with(5 * MiB, 5 * MiB);
+  char key[256];
+  snprintf(key, sizeof key, "%sslow/reader", run_prefix());
+  xfer_future *f =
+      xfer_upload_fileobj(m, slow_read, NULL, env_get()->bucket, key, NULL, NULL, NULL);
+  for (int i = 0; i < 5; i++) {
+    double t0 = now_s();
+    assert_int_equal(xfer_future_wait(f, 50), XFER_ETIMEDOUT);
+    double took = now_s() - t0;
+    if (took > 0.3) fprintf(stderr, "  wait(50) took %.3f s\n", took);
+    assert_true(took < 0.3);
+  }
+  xfer_future_cancel(f);
+  assert_int_equal(xfer_future_wait(f, -1), XFER_ECANCELLED);
+  xfer_future_free(f);
+  xfer_manager_free(m);
+}
+
 static int teardown(void **state) {
   (void)state;
   tmp_cleanup();
@@ -259,6 +289,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_cancel_aborts, teardown),
       cmocka_unit_test_teardown(test_shutdown_cancel, teardown),
       cmocka_unit_test_teardown(test_reader_failure_aborts, teardown),
+      cmocka_unit_test_teardown(test_timed_wait_with_slow_reader, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
