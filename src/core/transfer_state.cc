@@ -88,23 +88,32 @@ Code TransferState::wait(int64_t timeout_ms) {
   const bool forever = timeout_ms < 0;
   const auto deadline = clock::now() + std::chrono::milliseconds(forever ? 0 : timeout_ms);
   constexpr auto kProgressEvery = std::chrono::milliseconds(100);
-  std::unique_lock<std::timed_mutex> waiter(waiter_mu_, std::defer_lock);
+  std::unique_lock<std::mutex> lk(mu_);
+  // One waiting thread at a time runs callbacks; others queue here (a flag and the condition
+  // variable rather than a timed mutex, whose timed lock TSan cannot see).
+  auto free_to_wait = [this] { return !waiting_; };
   if (forever) {
-    waiter.lock();
-  } else if (!waiter.try_lock_until(deadline)) {
-    return done() ? status() : Code::TimedOut;
+    cv_.wait(lk, free_to_wait);
+  } else if (!cv_.wait_until(lk, deadline, free_to_wait)) {
+    return finished_ ? error_.code : Code::TimedOut;
   }
-  auto next_progress = clock::now();
-  // Published for yield_requested(); reset when this wait returns.
-  struct DeadlineScope {
-    std::atomic<int64_t> &slot;
-    ~DeadlineScope() { slot.store(INT64_MAX, std::memory_order_relaxed); }
-  } scope{wait_deadline_ns_};
+  waiting_ = true;
   if (!forever)
     wait_deadline_ns_.store(
         std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count(),
         std::memory_order_relaxed);
-  std::unique_lock<std::mutex> lk(mu_);
+  // Hands the waiter's place on, and unpublishes the deadline, however this wait returns.
+  struct WaiterScope {
+    TransferState &st;
+    std::unique_lock<std::mutex> &lk;  // declared before this scope, so still alive at its end
+    ~WaiterScope() {
+      st.wait_deadline_ns_.store(INT64_MAX, std::memory_order_relaxed);
+      if (!lk.owns_lock()) lk.lock();
+      st.waiting_ = false;
+      st.cv_.notify_all();
+    }
+  } waiter_scope{*this, lk};
+  auto next_progress = clock::now();
   for (;;) {
     while (!events_.empty() && !stopping_.load(std::memory_order_acquire)) {
       Event ev = std::move(events_.front());

@@ -77,7 +77,7 @@ class TransferState {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> done_{0};
   std::atomic<uint64_t> total_{kSizeUnknown};
-  std::timed_mutex waiter_mu_;                        // one waiting thread at a time runs callbacks
+  bool waiting_ = false;  // a thread is inside wait() running callbacks (guarded by mu_)
   std::atomic<int64_t> wait_deadline_ns_{INT64_MAX};  // steady clock; of the wait running
   ProgressFn progress_;
   uint64_t shown_done_ = UINT64_MAX, shown_total_ = 0;  // last values given to progress_
