@@ -830,6 +830,136 @@ XFER_API void xfer_string_free(char *s);
 
 /** @} */
 
+/**
+ * @defgroup listing Listing and many objects at once
+ *
+ * Listings are streamed a page (at most 1,000 keys) at a time: memory does not grow with the
+ * number of objects. Callbacks run inside xfer_future_wait(), like every callback.
+ * @{
+ */
+
+/** One entry of a listing. Every pointer lives until the callback returns. */
+typedef struct xfer_object {
+  const char *key;           /**< The key, or the common prefix when is_prefix is 1. */
+  uint64_t size;             /**< Bytes; 0 for a prefix. */
+  const char *etag;          /**< Quoted ETag; NULL for a prefix. */
+  const char *last_modified; /**< ISO 8601 time as the server sent it; NULL for a prefix. */
+  int is_prefix;             /**< 1 for a common prefix (with a delimiter), else 0. */
+} xfer_object;
+
+/**
+ * @brief Receives one listing entry.
+ * @param obj The entry.
+ * @param user_data As given to xfer_list_objects().
+ * @return 0 to go on; non-zero stops the listing (the future ends with #XFER_ECANCELLED).
+ */
+typedef int (*xfer_list_fn)(const xfer_object *obj, void *user_data);
+
+/**
+ * @brief Lists the objects of a bucket (ListObjectsV2, every page).
+ *
+ * @param m The manager.
+ * @param bucket The bucket.
+ * @param prefix Only keys starting with it; NULL or "" for all.
+ * @param delimiter Groups keys by it into common prefixes (e.g. "/"); NULL or "" for none.
+ * @param fn Called for every entry, in the server's order, on the waiting thread.
+ * @param user_data Passed to @p fn.
+ * @return A future whose size is the number of entries listed; NULL with xfer_last_error() on
+ *         bad arguments (#XFER_EINVAL) or after shutdown (#XFER_ESTATE).
+ */
+XFER_API xfer_future *xfer_list_objects(xfer_manager *m, const char *bucket, const char *prefix,
+                                        const char *delimiter, xfer_list_fn fn, void *user_data);
+
+/**
+ * @brief Deletes every object whose key starts with @p prefix, in DeleteObjects batches of up
+ * to 1,000 keys.
+ *
+ * @param m The manager.
+ * @param bucket The bucket.
+ * @param prefix The prefix; "" deletes every object of the bucket.
+ * @return A future whose size is the number of objects deleted. Keys the server refused are
+ *         listed as failures (xfer_future_failure_count()) and end it with #XFER_ESERVICE.
+ */
+XFER_API xfer_future *xfer_delete_prefix(xfer_manager *m, const char *bucket, const char *prefix);
+
+/** Options of a directory transfer. Not thread-safe; a transfer copies them. */
+typedef struct xfer_dir_options xfer_dir_options;
+
+/**
+ * @brief New options: no filters, files in flight up to the manager's max_concurrency.
+ * @return The options, to release with xfer_dir_options_free(); NULL when out of memory.
+ */
+XFER_API xfer_dir_options *xfer_dir_options_new(void);
+/**
+ * @brief Releases options.
+ * @param o The options, or NULL (then nothing happens).
+ */
+XFER_API void xfer_dir_options_free(xfer_dir_options *o);
+/**
+ * @brief Adds an include (@p include = 1) or exclude (0) glob, as the AWS CLI's --include and
+ * --exclude: every path starts included, filters apply in the order added, the last one that
+ * matches decides. Patterns match the path relative to the folder or prefix ("*" crosses "/").
+ * @param o The options.
+ * @param glob An fnmatch(3) pattern.
+ * @param include 1 to include what matches, 0 to exclude it.
+ * @return #XFER_OK; #XFER_EINVAL for NULL or an empty pattern.
+ */
+XFER_API xfer_status xfer_dir_options_add_filter(xfer_dir_options *o, const char *glob, int include);
+/**
+ * @brief How many files move at once (1..10000). Default: the manager's max_concurrency.
+ * @param o The options.
+ * @param n Files in flight.
+ * @return #XFER_OK; #XFER_EINVAL for NULL or out of range.
+ */
+XFER_API xfer_status xfer_dir_options_set_max_files_in_flight(xfer_dir_options *o, uint32_t n);
+
+/**
+ * @brief Uploads every regular file under @p dir to @p prefix + its relative path.
+ *
+ * The folder is walked as the upload goes (not listed whole first); files move in parallel up
+ * to the options' bound, each as xfer_upload_file() would move it. Progress is aggregate;
+ * bytes_total is unknown until the walk ends. A file that fails does not stop the others: it
+ * is listed as a failure and the future ends with the first failure's status.
+ *
+ * @param m The manager.
+ * @param dir The local folder.
+ * @param bucket The bucket.
+ * @param prefix Key prefix, "" for none; a "/" is not added for you.
+ * @param args Extra arguments applied to every file; may be NULL.
+ * @param opts Filters and bounds; may be NULL.
+ * @param progress Aggregate progress, on the waiting thread; may be NULL.
+ * @param progress_data Passed to @p progress.
+ * @return A future whose size is the number of bytes uploaded; NULL on bad arguments.
+ */
+XFER_API xfer_future *xfer_upload_directory(xfer_manager *m, const char *dir, const char *bucket,
+                                            const char *prefix, const xfer_args *args,
+                                            const xfer_dir_options *opts,
+                                            xfer_progress_fn progress, void *progress_data);
+
+/**
+ * @brief Downloads every object under @p prefix into @p dir, creating folders as needed.
+ *
+ * The listing is streamed page by page while files download, each as xfer_download_file()
+ * would (temporary file, renamed on success). Keys ending in "/" are skipped; keys whose
+ * relative path would leave @p dir ("..", absolute) are refused as failures.
+ *
+ * @param m The manager.
+ * @param bucket The bucket.
+ * @param prefix Key prefix; "" for the whole bucket.
+ * @param dir The local folder (created if missing).
+ * @param args Extra arguments for every GET; may be NULL.
+ * @param opts Filters and bounds; may be NULL.
+ * @param progress Aggregate progress, on the waiting thread; may be NULL.
+ * @param progress_data Passed to @p progress.
+ * @return A future whose size is the number of bytes downloaded; NULL on bad arguments.
+ */
+XFER_API xfer_future *xfer_download_directory(xfer_manager *m, const char *bucket,
+                                              const char *prefix, const char *dir,
+                                              const xfer_args *args, const xfer_dir_options *opts,
+                                              xfer_progress_fn progress, void *progress_data);
+
+/** @} */
+
 /* ---- futures ----------------------------------------------------------------------------- */
 
 /**
@@ -972,6 +1102,30 @@ XFER_API const char *xfer_future_checksum(const xfer_future *f); /* e.g. "CRC32:
  *         unknown), 0 after a failure or if @p f is NULL.
  */
 XFER_API uint64_t xfer_future_size(const xfer_future *f);
+
+/**
+ * @brief The number of items that failed in a transfer of many (directory transfers,
+ * xfer_delete_prefix()); 0 for single transfers and while running.
+ * @param f The future.
+ * @return The count.
+ */
+XFER_API size_t xfer_future_failure_count(const xfer_future *f);
+
+/**
+ * @brief The key or relative path of a failed item.
+ * @param f The future.
+ * @param i Which failure, from 0.
+ * @return Owned by @p f; NULL when out of range.
+ */
+XFER_API const char *xfer_future_failure_key(const xfer_future *f, size_t i);
+
+/**
+ * @brief Why an item failed.
+ * @param f The future.
+ * @param i Which failure, from 0.
+ * @return Owned by @p f; NULL when out of range.
+ */
+XFER_API const char *xfer_future_failure_message(const xfer_future *f, size_t i);
 
 /**
  * @brief Releases a future.

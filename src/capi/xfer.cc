@@ -11,6 +11,8 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/transfer_state.h"
 #include "s3/request.h"
@@ -30,6 +32,10 @@ struct xfer_args {
   tr::ExtraArgs args;
 };
 
+struct xfer_dir_options {
+  tr::DirOptions opts;
+};
+
 struct xfer_manager {
   std::unique_ptr<tr::Engine> engine;
 };
@@ -40,11 +46,13 @@ struct xfer_future {
   mutable std::once_flag once;
   mutable xfer::core::Error err;
   mutable xfer::core::Result res;
+  mutable std::vector<std::pair<std::string, std::string>> failures;
   const xfer_future *settled() const {
     if (!st->done()) return nullptr;
     std::call_once(once, [this] {
       err = st->error();
       res = st->result();
+      failures = st->failures();
     });
     return this;
   }
@@ -63,7 +71,9 @@ xfer_status from_code(Code c) {
   return static_cast<xfer_status>(static_cast<int>(c));
 }
 
-const char *opt_str(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
+const char *opt_str(const std::string &s) {
+  return s.empty() ? nullptr : s.c_str();
+}
 
 xfer_status einval(const std::string &msg) {
   return set_error(XFER_EINVAL, msg);
@@ -564,6 +574,112 @@ xfer_future *xfer_delete_bucket(xfer_manager *m, const char *bucket) {
   });
 }
 
+xfer_future *xfer_list_objects(xfer_manager *m, const char *bucket, const char *prefix,
+                               const char *delimiter, xfer_list_fn fn, void *user_data) {
+  return guard<xfer_future *>(nullptr, [&]() -> xfer_future * {
+    const char *name = "xfer_list_objects";
+    if (!manager_ok(m, name) || !need(bucket, name, "bucket")) return nullptr;
+    if (!fn) {
+      einval("xfer_list_objects: fn is NULL");
+      return nullptr;
+    }
+    tr::ListFn lf = [fn, user_data](const tr::ObjectEntry &o) {
+      xfer_object obj{o.key.c_str(), o.size, o.is_prefix ? nullptr : o.etag.c_str(),
+                      o.is_prefix || o.last_modified.empty() ? nullptr : o.last_modified.c_str(),
+                      o.is_prefix ? 1 : 0};
+      return fn(&obj, user_data);
+    };
+    xfer::core::Error err;
+    return wrap(tr::start_list(*m->engine, bucket, prefix ? prefix : "", delimiter ? delimiter : "",
+                               std::move(lf), &err),
+                err);
+  });
+}
+
+xfer_future *xfer_delete_prefix(xfer_manager *m, const char *bucket, const char *prefix) {
+  return guard<xfer_future *>(nullptr, [&]() -> xfer_future * {
+    const char *name = "xfer_delete_prefix";
+    if (!manager_ok(m, name) || !need(bucket, name, "bucket")) return nullptr;
+    if (!prefix) {
+      einval("xfer_delete_prefix: prefix is NULL (use \"\" to delete every object)");
+      return nullptr;
+    }
+    xfer::core::Error err;
+    return wrap(tr::start_delete_prefix(*m->engine, bucket, prefix, &err), err);
+  });
+}
+
+xfer_dir_options *xfer_dir_options_new(void) {
+  return guard<xfer_dir_options *>(nullptr,
+                                   [] { return std::make_unique<xfer_dir_options>().release(); });
+}
+
+void xfer_dir_options_free(xfer_dir_options *o) {
+  delete o;
+}
+
+xfer_status xfer_dir_options_add_filter(xfer_dir_options *o, const char *glob, int include) {
+  return guard(XFER_EINTERNAL, [&] {
+    if (!o) return einval("xfer_dir_options_add_filter: options is NULL");
+    if (!need(glob, "xfer_dir_options_add_filter", "glob")) return XFER_EINVAL;
+    o->opts.filters.emplace_back(glob, include != 0);
+    return XFER_OK;
+  });
+}
+
+xfer_status xfer_dir_options_set_max_files_in_flight(xfer_dir_options *o, uint32_t n) {
+  if (!o) return einval("xfer_dir_options_set_max_files_in_flight: options is NULL");
+  if (n < 1 || n > 10000)
+    return einval("xfer_dir_options_set_max_files_in_flight: n must be between 1 and 10000, got " +
+                  std::to_string(n));
+  o->opts.max_in_flight = n;
+  return XFER_OK;
+}
+
+xfer_future *xfer_upload_directory(xfer_manager *m, const char *dir, const char *bucket,
+                                   const char *prefix, const xfer_args *args,
+                                   const xfer_dir_options *opts, xfer_progress_fn progress,
+                                   void *progress_data) {
+  return guard<xfer_future *>(nullptr, [&]() -> xfer_future * {
+    const char *fn = "xfer_upload_directory";
+    if (!manager_ok(m, fn) || !need(dir, fn, "dir") || !need(bucket, fn, "bucket")) return nullptr;
+    if (!prefix) {
+      einval("xfer_upload_directory: prefix is NULL (use \"\" for none)");
+      return nullptr;
+    }
+    bool ok;
+    auto a = args_for(args, tr::Operation::Upload, fn, &ok);
+    if (!ok) return nullptr;
+    xfer::core::Error err;
+    auto st = tr::start_upload_directory(*m->engine, dir, {bucket, prefix}, std::move(a),
+                                         opts ? opts->opts : tr::DirOptions(),
+                                         progress_fn(progress, progress_data), &err);
+    return wrap(std::move(st), err);
+  });
+}
+
+xfer_future *xfer_download_directory(xfer_manager *m, const char *bucket, const char *prefix,
+                                     const char *dir, const xfer_args *args,
+                                     const xfer_dir_options *opts, xfer_progress_fn progress,
+                                     void *progress_data) {
+  return guard<xfer_future *>(nullptr, [&]() -> xfer_future * {
+    const char *fn = "xfer_download_directory";
+    if (!manager_ok(m, fn) || !need(bucket, fn, "bucket") || !need(dir, fn, "dir")) return nullptr;
+    if (!prefix) {
+      einval("xfer_download_directory: prefix is NULL (use \"\" for the whole bucket)");
+      return nullptr;
+    }
+    bool ok;
+    auto a = args_for(args, tr::Operation::Download, fn, &ok);
+    if (!ok) return nullptr;
+    xfer::core::Error err;
+    auto st = tr::start_download_directory(*m->engine, {bucket, prefix}, dir, std::move(a),
+                                           opts ? opts->opts : tr::DirOptions(),
+                                           progress_fn(progress, progress_data), &err);
+    return wrap(std::move(st), err);
+  });
+}
+
 xfer_status xfer_presign(const xfer_config *c, const char *method, const char *bucket,
                          const char *key, uint32_t expires_s, char **url_out) {
   return guard(XFER_EINTERNAL, [&] {
@@ -707,6 +823,41 @@ uint64_t xfer_future_size(const xfer_future *f) {
   if (s) return s->err ? 0 : s->res.size;
   uint64_t t = f->st->total();
   return t == xfer::core::kSizeUnknown ? 0 : t;
+}
+
+size_t xfer_future_failure_count(const xfer_future *f) {
+  if (!f) {
+    einval("xfer_future_failure_count: future is NULL");
+    return 0;
+  }
+  const xfer_future *s = f->settled();
+  return s ? s->failures.size() : 0;
+}
+
+const char *xfer_future_failure_key(const xfer_future *f, size_t i) {
+  if (!f) {
+    einval("xfer_future_failure_key: future is NULL");
+    return nullptr;
+  }
+  const xfer_future *s = f->settled();
+  if (!s || i >= s->failures.size()) {
+    einval("xfer_future_failure_key: no failure " + std::to_string(i));
+    return nullptr;
+  }
+  return s->failures[i].first.c_str();
+}
+
+const char *xfer_future_failure_message(const xfer_future *f, size_t i) {
+  if (!f) {
+    einval("xfer_future_failure_message: future is NULL");
+    return nullptr;
+  }
+  const xfer_future *s = f->settled();
+  if (!s || i >= s->failures.size()) {
+    einval("xfer_future_failure_message: no failure " + std::to_string(i));
+    return nullptr;
+  }
+  return s->failures[i].second.c_str();
 }
 
 void xfer_future_free(xfer_future *f) {

@@ -133,6 +133,13 @@ bool apply_option(const OptionSpec &spec, const std::string &value, Options *o,
     o->recursive = true;
   } else if (name == "--no-guess-mime-type") {
     o->no_guess_mime_type = true;
+  } else if (name == "--human-readable") {
+    o->human_readable = true;
+  } else if (name == "--summarize") {
+    o->summarize = true;
+  } else if (name == "--include" || name == "--exclude") {
+    if (value.empty()) return fail("empty pattern");
+    o->filters.emplace_back(name == "--include", value);
   } else if (name == "--multipart-threshold" || name == "--multipart-chunksize") {
     uint64_t v = 0;
     if (!parse_size(value, &v, &why)) return fail(why);
@@ -173,11 +180,9 @@ bool apply_option(const OptionSpec &spec, const std::string &value, Options *o,
 }
 
 std::string command_list_for(unsigned mask) {
-  static const std::pair<unsigned, const char *> names[] = {{kMaskCp, "cp"},
-                                                            {kMaskMb, "mb"},
-                                                            {kMaskRb, "rb"},
-                                                            {kMaskRm, "rm"},
-                                                            {kMaskPresign, "presign"}};
+  static const std::pair<unsigned, const char *> names[] = {
+      {kMaskCp, "cp"}, {kMaskLs, "ls"}, {kMaskMb, "mb"},
+      {kMaskRb, "rb"}, {kMaskRm, "rm"}, {kMaskPresign, "presign"}};
   std::string out;
   for (const auto &n : names) {
     if (mask & n.first) out += (out.empty() ? "" : ", ") + std::string(n.second);
@@ -191,7 +196,8 @@ const std::vector<OptionSpec> &option_specs() {
   using V = ValueKind;
   using G = OptionGroup;
   constexpr unsigned kAll = kMaskAll, kCp = kMaskCp, kObj = kMaskObjects;
-  constexpr unsigned kPrint = kMaskPrinting, kPre = kMaskPresign;
+  constexpr unsigned kPrint = kMaskPrinting, kPre = kMaskPresign, kLs = kMaskLs;
+  constexpr unsigned kTree = kMaskCp | kMaskRm | kMaskLs;
   // clang-format off
   static const std::vector<OptionSpec> specs = {
     {"--help", V::kFlag, kAll, G::kGlobal, nullptr, "show help for the command", {}},
@@ -217,8 +223,6 @@ const std::vector<OptionSpec> &option_specs() {
      "print what would be done and do nothing", {}},
 
     {"--no-progress", V::kFlag, kCp, G::kTransfer, nullptr, "do not show progress", {}},
-    {"--recursive", V::kFlag, kCp, G::kTransfer, nullptr,
-     "copy a folder or prefix (not supported yet)", {}},
     {"--multipart-threshold", V::kValue, kAll, G::kTransfer, "SIZE",
      "size from which transfers go multipart (default 8MiB)", {}},
     {"--multipart-chunksize", V::kValue, kAll, G::kTransfer, "SIZE",
@@ -270,6 +274,16 @@ const std::vector<OptionSpec> &option_specs() {
 
     {"--expires-in", V::kValue, kPre, G::kOther, "SECONDS",
      "how long the URL is valid, 1..604800 (default 3600)", {}},
+    {"--recursive", V::kFlag, kTree, G::kOther, nullptr,
+     "cp: a folder or prefix; rm: every object under a prefix; ls: every key, no folders", {}},
+    {"--exclude", V::kValue, kCp, G::kOther, "GLOB",
+     "with --recursive: skip paths matching GLOB; repeatable", {}},
+    {"--include", V::kValue, kCp, G::kOther, "GLOB",
+     "with --recursive: take back paths matching GLOB; repeatable, the last match wins", {}},
+    {"--human-readable", V::kFlag, kLs, G::kOther, nullptr,
+     "sizes as 1.5 KiB, 3.0 MiB, ... instead of bytes", {}},
+    {"--summarize", V::kFlag, kLs, G::kOther, nullptr,
+     "print the number of objects and their total size at the end", {}},
   };
   // clang-format on
   return specs;
@@ -277,6 +291,7 @@ const std::vector<OptionSpec> &option_specs() {
 
 Command command_from_name(std::string_view name) {
   if (name == "cp") return Command::kCp;
+  if (name == "ls") return Command::kLs;
   if (name == "mb") return Command::kMb;
   if (name == "rb") return Command::kRb;
   if (name == "rm") return Command::kRm;
@@ -289,6 +304,8 @@ const char *command_name(Command c) {
   switch (c) {
     case Command::kCp:
       return "cp";
+    case Command::kLs:
+      return "ls";
     case Command::kMb:
       return "mb";
     case Command::kRb:
@@ -309,6 +326,8 @@ unsigned command_mask(Command c) {
   switch (c) {
     case Command::kCp:
       return kMaskCp;
+    case Command::kLs:
+      return kMaskLs;
     case Command::kMb:
       return kMaskMb;
     case Command::kRb:

@@ -12,7 +12,7 @@
 
 namespace xfer_cli {
 
-enum class Command { kNone, kHelp, kCp, kMb, kRb, kRm, kPresign };
+enum class Command { kNone, kHelp, kCp, kLs, kMb, kRb, kRm, kPresign };
 
 // Bit per command, for saying where an option is accepted.
 enum CommandMask : unsigned {
@@ -21,7 +21,8 @@ enum CommandMask : unsigned {
   kMaskRb = 1u << 2,
   kMaskRm = 1u << 3,
   kMaskPresign = 1u << 4,
-  kMaskAll = kMaskCp | kMaskMb | kMaskRb | kMaskRm | kMaskPresign,
+  kMaskLs = 1u << 5,
+  kMaskAll = kMaskCp | kMaskMb | kMaskRb | kMaskRm | kMaskPresign | kMaskLs,
 };
 
 // The library operation a cp resolves to once it knows SRC and DST; rm is a delete.
@@ -73,6 +74,10 @@ struct Options {
   bool dryrun = false;
   bool recursive = false;
   bool no_guess_mime_type = false;
+  bool human_readable = false;  // ls
+  bool summarize = false;       // ls
+  // --include (true) / --exclude (false) globs for recursive transfers, in the order given
+  std::vector<std::pair<bool, std::string>> filters;
   uint32_t expires_in = 3600;
   // per-object arguments: (option name, value) as given, resolved per operation later
   std::vector<std::pair<std::string, std::string>> object_options;

@@ -1,4 +1,5 @@
 // commands.cc: the xfer commands (cp, rm, mb, rb, presign) run against the libxfer C API.
+// ls and the --recursive forms of cp and rm are in bulk.cc; this file dispatches to them.
 #include "commands.h"
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "bulk.h"
 #include "handles.h"
 #include "help.h"
 #include "interrupt.h"
@@ -18,163 +20,12 @@
 #include "progress.h"
 #include "report.h"
 #include "s3url.h"
+#include "session.h"
 #include "xfer/xfer.h"
 
 namespace xfer_cli {
 
 namespace {
-
-void print_error(const std::string &message) {
-  std::string line = "xfer: " + one_line(message) + "\n";
-  std::fputs(line.c_str(), stderr);
-  std::fflush(stderr);
-}
-
-// A result line on stdout, as the AWS CLI prints them ("upload: ./f to s3://b/k").
-void print_result(const Options &o, const std::string &line) {
-  if (o.quiet) return;
-  std::string text = (o.dryrun ? "(dryrun) " : "") + line + "\n";
-  std::fputs(text.c_str(), stdout);
-  std::fflush(stdout);
-}
-
-std::string last_error() {
-  const char *e = xfer_last_error();
-  return e && *e ? e : "unknown error";
-}
-
-// ---- configuration ------------------------------------------------------------------------
-
-// Env and ~/.aws files first (as the AWS CLI), then the options. Returns an exit code.
-int build_config(const Options &o, ConfigPtr *out) {
-  ConfigPtr cfg(xfer_config_new());
-  if (!cfg) {
-    print_error("cannot create a configuration: " + last_error());
-    return kExitFailed;
-  }
-  if (xfer_config_load_env(cfg.get(), o.profile ? o.profile->c_str() : nullptr) != XFER_OK) {
-    print_error("configuration: " + last_error());
-    return kExitUsage;
-  }
-  std::string failed;
-  auto check = [&](xfer_status s, const char *option) {
-    if (s != XFER_OK && failed.empty()) failed = std::string(option) + ": " + last_error();
-  };
-  xfer_config *c = cfg.get();
-  if (o.endpoint_url) check(xfer_config_set_endpoint(c, o.endpoint_url->c_str()), "--endpoint-url");
-  if (o.region) check(xfer_config_set_region(c, o.region->c_str()), "--region");
-  if (o.path_style) check(xfer_config_set_path_style(c, *o.path_style ? 1 : 0), "--path-style");
-  if (o.no_verify_ssl) check(xfer_config_set_verify_tls(c, 0), "--no-verify-ssl");
-  if (o.ca_bundle) check(xfer_config_set_ca_bundle(c, o.ca_bundle->c_str()), "--ca-bundle");
-  if (o.connect_timeout_ms)
-    check(xfer_config_set_connect_timeout_ms(c, *o.connect_timeout_ms), "--connect-timeout");
-  if (o.multipart_threshold)
-    check(xfer_config_set_multipart_threshold(c, *o.multipart_threshold), "--multipart-threshold");
-  if (o.multipart_chunksize)
-    check(xfer_config_set_multipart_chunksize(c, *o.multipart_chunksize), "--multipart-chunksize");
-  if (o.max_concurrency)
-    check(xfer_config_set_max_concurrency(c, *o.max_concurrency), "--max-concurrency");
-  if (o.max_bandwidth) check(xfer_config_set_max_bandwidth(c, *o.max_bandwidth), "--max-bandwidth");
-  if (o.checksum_algorithm)
-    check(xfer_config_set_checksum_algorithm(c, o.checksum_algorithm->c_str()),
-          "--checksum-algorithm");
-  if (!failed.empty()) {
-    print_error(failed);
-    return kExitUsage;
-  }
-  *out = std::move(cfg);
-  return kExitOk;
-}
-
-int build_manager(const xfer_config *cfg, ManagerPtr *out) {
-  ManagerPtr m(xfer_manager_new(cfg));
-  if (!m) {
-    print_error("configuration: " + last_error());
-    return kExitUsage;
-  }
-  *out = std::move(m);
-  return kExitOk;
-}
-
-int build_args(const ResolvedArgs &resolved, ArgsPtr *out) {
-  ArgsPtr a(xfer_args_new());
-  if (!a) {
-    print_error("out of memory");
-    return kExitFailed;
-  }
-  for (const auto &kv : resolved.extra) {
-    if (xfer_args_set(a.get(), kv.first.c_str(), kv.second.c_str()) != XFER_OK) {
-      print_error(kv.first + ": " + last_error());
-      return kExitUsage;
-    }
-  }
-  for (const auto &kv : resolved.metadata) {
-    if (xfer_args_set_metadata(a.get(), kv.first.c_str(), kv.second.c_str()) != XFER_OK) {
-      print_error("--metadata " + kv.first + ": " + last_error());
-      return kExitUsage;
-    }
-  }
-  *out = std::move(a);
-  return kExitOk;
-}
-
-// ---- waiting ------------------------------------------------------------------------------
-
-int on_progress(const xfer_progress *p, void *user_data) {
-  static_cast<ProgressDisplay *>(user_data)->update(p->bytes_done, p->bytes_total);
-  return 0;
-}
-
-// Waits in 100 ms steps (progress callbacks run inside xfer_future_wait), redrawing the
-// progress line; on SIGINT/SIGTERM cancels and waits for the clean-up. Returns the final status.
-xfer_status wait_for(xfer_future *f, ProgressDisplay *display) {
-  bool cancelled = false;
-  for (;;) {
-    if (!cancelled && interrupted()) {
-      xfer_future_cancel(f);
-      cancelled = true;
-      display->clear();
-    }
-    xfer_status st = xfer_future_wait(f, 100);
-    if (xfer_future_done(f)) {
-      // A final XFER_ETIMEDOUT (a stalled request) looks like a wait timeout: ask again.
-      if (st == XFER_ETIMEDOUT) st = xfer_future_wait(f, -1);
-      display->clear();
-      return st;
-    }
-    if (st != XFER_ETIMEDOUT) {
-      display->clear();
-      return st;
-    }
-    if (!cancelled) display->tick();
-  }
-}
-
-// Prints the outcome of a finished future and returns the exit code. local_detail, when set,
-// replaces the library's message (e.g. the errno of a failed read of stdin).
-int finish(const xfer_future *f, xfer_status st, const Options &o, const std::string &what,
-           const std::string &subject, const std::string &success_line,
-           const std::string &local_detail = "") {
-  if (st == XFER_OK) {
-    if (!success_line.empty()) print_result(o, success_line);
-    return kExitOk;
-  }
-  if (interrupted()) {
-    print_error("cancelled");
-    return kExitInterrupted;
-  }
-  Failure fail;
-  fail.status = st;
-  fail.status_name = xfer_status_str(st);
-  const char *s;
-  if ((s = xfer_future_s3_error_code(f))) fail.s3_code = s;
-  fail.http_status = xfer_future_http_status(f);
-  if ((s = xfer_future_error_message(f))) fail.message = s;
-  if ((s = xfer_future_request_id(f))) fail.request_id = s;
-  if (!local_detail.empty()) fail.message = local_detail;
-  print_error(what + " failed: " + subject + ": " + describe_failure(fail));
-  return exit_code_for(st, false);
-}
 
 // ---- stream callbacks ---------------------------------------------------------------------
 
@@ -283,8 +134,8 @@ struct CpPlan {
 
 int plan_cp(const Invocation &inv, const StdStreams &streams, CpPlan *plan) {
   const Options &o = inv.options;
-  if (o.recursive)
-    return usage_error(Command::kCp, "--recursive is not supported yet (one object at a time)");
+  if (!o.filters.empty())
+    return usage_error(Command::kCp, "--exclude and --include need --recursive");
   if (inv.positionals.size() != 2)
     return usage_error(Command::kCp, "cp needs SRC and DST (got " +
                                          std::to_string(inv.positionals.size()) + " arguments)");
@@ -301,9 +152,8 @@ int plan_cp(const Invocation &inv, const StdStreams &streams, CpPlan *plan) {
 
   if (s == Endpoint::kS3) {
     if (key_is_prefix(plan->src.key))
-      return usage_error(Command::kCp, "SRC " + src +
-                                           " names no object (a prefix needs --recursive, "
-                                           "which is not supported yet)");
+      return usage_error(Command::kCp,
+                         "SRC " + src + " names no object (a prefix needs --recursive)");
     if (d == Endpoint::kS3) {
       plan->op = Operation::kCopy;
       plan->dst.key = upload_key_for(plan->dst.key, plan->src.key);
@@ -345,8 +195,7 @@ int plan_cp(const Invocation &inv, const StdStreams &streams, CpPlan *plan) {
     return kExitLocal;
   }
   if (S_ISDIR(st.st_mode))
-    return usage_error(Command::kCp,
-                       display_local_path(src) + " is a folder (--recursive is not supported yet)");
+    return usage_error(Command::kCp, display_local_path(src) + " is a folder (use --recursive)");
   int fd = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     print_error("upload failed: " + display_local_path(src) + ": " + std::strerror(errno));
@@ -558,9 +407,11 @@ int usage_error(Command command, const std::string &message) {
 int run_command(const Invocation &inv, const StdStreams &streams) {
   switch (inv.command) {
     case Command::kCp:
-      return run_cp(inv, streams);
+      return inv.options.recursive ? run_cp_recursive(inv) : run_cp(inv, streams);
+    case Command::kLs:
+      return run_ls(inv);
     case Command::kRm:
-      return run_rm(inv);
+      return inv.options.recursive ? run_rm_recursive(inv) : run_rm(inv);
     case Command::kMb:
     case Command::kRb:
       return run_bucket_command(inv);

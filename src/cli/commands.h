@@ -1,4 +1,4 @@
-// commands.h: the xfer commands (cp, rm, mb, rb, presign) run against the libxfer C API.
+// commands.h: the xfer commands (cp, ls, rm, mb, rb, presign) run against the libxfer C API.
 #ifndef XFER_CLI_COMMANDS_H
 #define XFER_CLI_COMMANDS_H
 

@@ -20,6 +20,9 @@ struct FutureFree {
 struct ArgsFree {
   void operator()(xfer_args *a) const { xfer_args_free(a); }
 };
+struct DirOptionsFree {
+  void operator()(xfer_dir_options *o) const { xfer_dir_options_free(o); }
+};
 struct StringFree {
   void operator()(char *s) const { xfer_string_free(s); }
 };
@@ -28,6 +31,7 @@ using ConfigPtr = std::unique_ptr<xfer_config, ConfigFree>;
 using ManagerPtr = std::unique_ptr<xfer_manager, ManagerFree>;
 using FuturePtr = std::unique_ptr<xfer_future, FutureFree>;
 using ArgsPtr = std::unique_ptr<xfer_args, ArgsFree>;
+using DirOptionsPtr = std::unique_ptr<xfer_dir_options, DirOptionsFree>;
 using StringPtr = std::unique_ptr<char, StringFree>;
 
 }  // namespace xfer_cli

@@ -14,7 +14,8 @@ struct CommandHelp {
 };
 
 const CommandHelp kCommands[] = {
-    {"cp", Command::kCp, "xfer cp SRC DST [OPTIONS]", "copy a file or stream to, from or within S3",
+    {"cp", Command::kCp, "xfer cp SRC DST [OPTIONS]",
+     "copy a file, stream or folder to, from or within S3",
      "SRC and DST are each a local path, '-' (stdin as SRC, stdout as DST) or s3://BUCKET/KEY;\n"
      "at least one of them is in S3.\n"
      "\n"
@@ -25,12 +26,42 @@ const CommandHelp kCommands[] = {
      "  xfer cp s3://bucket/key s3://other/  copy within S3 (server-side)\n"
      "  tar c dir | xfer cp - s3://bucket/dir.tar\n"
      "  xfer cp s3://bucket/dir.tar - | tar x\n"
+     "  xfer cp --recursive ./site s3://bucket/www/   upload a folder\n"
+     "  xfer cp --recursive s3://bucket/www ./site    download a prefix into a folder\n"
+     "  xfer cp --recursive ./logs s3://bucket/logs/ --exclude '*' --include '*.gz'\n"
      "\n"
      "Large transfers go multipart and in parallel. A download goes to a temporary file that\n"
      "replaces DST only when complete. Ctrl-C cancels cleanly: a multipart upload is aborted\n"
-     "and no partial file is left. --recursive (folders and prefixes) is not supported yet.\n"
-     "Progress is shown on a terminal; a line per completed transfer is printed on stdout."},
-    {"rm", Command::kRm, "xfer rm s3://BUCKET/KEY [OPTIONS]", "delete an object", nullptr},
+     "and no partial file is left.\n"
+     "\n"
+     "With --recursive, SRC or DST is a folder and the other an S3 prefix, taken as a folder\n"
+     "(s3://bucket/www means www/). Several files move at once; one that fails does not stop\n"
+     "the others: each failure is printed as it is, then a summary line, and the exit status\n"
+     "is not 0. --exclude and --include filter paths relative to the folder or prefix, in the\n"
+     "order given, the last match winning ('*' matches across '/'). Copies from S3 to S3 with\n"
+     "--recursive are not supported.\n"
+     "\n"
+     "Progress is shown on a terminal (one line for a whole folder); a line per completed\n"
+     "transfer is printed on stdout."},
+    {"ls", Command::kLs, "xfer ls s3://BUCKET[/PREFIX] [OPTIONS]",
+     "list the objects and folders under a prefix",
+     "As `aws s3 ls`: one line per folder (\"PRE name/\") and per object (local date and time,\n"
+     "size in bytes, name) directly under the prefix; with --recursive every key below it, in\n"
+     "full. The prefix is matched as given: s3://bucket/lo lists lo/ and logo.png.\n"
+     "\n"
+     "  xfer ls s3://bucket/\n"
+     "  xfer ls s3://bucket/logs/ --recursive --human-readable --summarize\n"
+     "\n"
+     "Exit status 1 also when a prefix was given and nothing matches it (as `aws s3 ls`).\n"
+     "Listing buckets (xfer ls without a URL) is not supported."},
+    {"rm", Command::kRm, "xfer rm s3://BUCKET/KEY [OPTIONS]",
+     "delete an object, or every object under a prefix",
+     "  xfer rm s3://bucket/key\n"
+     "  xfer rm s3://bucket/logs --recursive     every key under logs/ (not logs2/)\n"
+     "\n"
+     "With --recursive the keys are deleted in batches of up to 1,000 (DeleteObjects) and a\n"
+     "line \"deleted N objects\" is printed; keys the server refused are printed one per line\n"
+     "and the exit status is 1. --dryrun lists the objects that would be deleted."},
     {"mb", Command::kMb, "xfer mb s3://BUCKET [OPTIONS]",
      "create a bucket (in --region, or the configured region)", nullptr},
     {"rb", Command::kRb, "xfer rb s3://BUCKET [OPTIONS]", "delete a bucket, which must be empty",
@@ -81,7 +112,6 @@ void print_general_help(std::FILE *out) {
   std::fprintf(out, "Move objects between local files, streams and S3-compatible storage.\n");
   std::fprintf(out, "\nCommands:\n");
   for (const auto &c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
-  std::fprintf(out, "  %-9s %s\n", "ls", "list buckets and objects (coming: needs a listing API)");
   print_options(out, kMaskAll, OptionGroup::kGlobal, "Global options (before or after COMMAND)");
   std::fputs(kConfigText, out);
   std::fputs(kExitText, out);

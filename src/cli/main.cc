@@ -37,11 +37,7 @@ int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   ParseResult parsed = parse_command_line(args);
   const Invocation &inv = parsed.invocation;
-  if (!parsed.ok) {
-    if (inv.command == Command::kNone && inv.command_name == "ls")
-      return usage_error(Command::kNone, "'ls' is coming: it needs a listing API in libxfer");
-    return usage_error(inv.command, parsed.error);
-  }
+  if (!parsed.ok) return usage_error(inv.command, parsed.error);
   const Options &o = inv.options;
   if (o.version) {
     std::printf("xfer %s (libxfer %s)\n", XFER_VERSION_STRING, xfer_version());
@@ -52,13 +48,8 @@ int main(int argc, char **argv) {
       print_general_help(stdout);
       return kExitOk;
     }
-    if (inv.positionals.size() > 1 || !print_command_help(inv.positionals[0], stdout)) {
-      if (inv.positionals[0] == "ls") {
-        std::fprintf(stderr, "xfer: 'ls' is coming: it needs a listing API in libxfer\n");
-        return kExitUsage;
-      }
+    if (inv.positionals.size() > 1 || !print_command_help(inv.positionals[0], stdout))
       return usage_error(Command::kHelp, "no help for '" + inv.positionals[0] + "'");
-    }
     return kExitOk;
   }
   if (o.help) {

@@ -1,6 +1,8 @@
 // report.cc: one-line error descriptions and exit codes (pure functions over a future's outcome).
 #include "report.h"
 
+#include "progress.h"
+
 namespace xfer_cli {
 
 std::string one_line(std::string s) {
@@ -55,6 +57,20 @@ int exit_code_for(xfer_status status, bool interrupted) {
     default:
       return kExitFailed;
   }
+}
+
+std::string tree_summary_line(const std::string &what, const std::string &from,
+                              const std::string &to, uint64_t bytes, size_t failed) {
+  std::string out = what + ": " + from + " to " + to + ": " + std::to_string(bytes) + " bytes";
+  if (bytes >= 1024) out += " (" + format_bytes(bytes) + ")";
+  if (failed > 0) out += ", " + std::to_string(failed) + " failed";
+  return out;
+}
+
+std::string delete_summary_line(uint64_t deleted, size_t failed) {
+  std::string out = "deleted " + std::to_string(deleted) + (deleted == 1 ? " object" : " objects");
+  if (failed > 0) out += ", " + std::to_string(failed) + " failed";
+  return out;
 }
 
 }  // namespace xfer_cli

@@ -49,4 +49,10 @@ bool key_is_prefix(std::string_view key) {
   return key.empty() || key.back() == '/';
 }
 
+std::string folder_prefix(std::string_view key) {
+  std::string out(key);
+  if (!out.empty() && out.back() != '/') out += '/';
+  return out;
+}
+
 }  // namespace xfer_cli

@@ -29,6 +29,10 @@ std::string key_basename(std::string_view key);
 // True when the key is empty or ends in '/', i.e. it names a "folder" rather than an object.
 bool key_is_prefix(std::string_view key);
 
+// The key prefix a recursive command works under, as the AWS CLI takes it: the key as a
+// folder ("logs" -> "logs/", "logs/" and "" unchanged), so s3://b/logs never reaches logs2/.
+std::string folder_prefix(std::string_view key);
+
 }  // namespace xfer_cli
 
 #endif  // XFER_CLI_S3URL_H

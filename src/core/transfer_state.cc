@@ -6,13 +6,16 @@
 namespace xfer::core {
 
 void TransferState::fail(Error e) {
+  std::function<void()> on_stop;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (finished_) return;
     if (error_.ok()) error_ = std::move(e);
     stopping_.store(true, std::memory_order_release);
+    on_stop.swap(on_stop_);
   }
   cv_.notify_all();
+  if (on_stop) on_stop();
   drain_cancelled();
 }
 
@@ -46,6 +49,16 @@ void TransferState::post(Event ev) {
   ev(true);
 }
 
+void TransferState::add_failure(std::string key, std::string message) {
+  std::lock_guard<std::mutex> lk(mu_);
+  failures_.emplace_back(std::move(key), std::move(message));
+}
+
+std::vector<std::pair<std::string, std::string>> TransferState::failures() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return failures_;
+}
+
 void TransferState::finish(Result r) {
   std::deque<Event> dropped;
   {
@@ -63,6 +76,10 @@ void TransferState::finish(Result r) {
   }
   cv_.notify_all();
   for (auto &ev : dropped) ev(true);
+  if (on_finish_) {
+    auto fn = std::move(on_finish_);
+    fn();
+  }
 }
 
 bool TransferState::deliver_progress() {

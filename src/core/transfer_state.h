@@ -9,6 +9,8 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -43,7 +45,22 @@ class TransferState {
   // True while a callback runs inside a wait whose time is up: a long event (filling a whole
   // part from a slow reader) should save its place, post itself again and return.
   bool yield_requested() const;
-  void add_progress(uint64_t n) { done_.fetch_add(n, std::memory_order_relaxed); }
+  void add_progress(uint64_t n) {
+    done_.fetch_add(n, std::memory_order_relaxed);
+    if (parent_) parent_->add_progress(n);
+  }
+  uint64_t progress_done() const { return done_.load(std::memory_order_relaxed); }
+  // Transfers of many (directories): a child adds its progress to its parent's and tells the
+  // parent when it ends (the hook runs on the thread that finished the child, no lock held).
+  void set_parent(std::shared_ptr<TransferState> parent) { parent_ = std::move(parent); }
+  void set_on_finish(std::function<void()> fn) { on_finish_ = std::move(fn); }
+  // Runs once when the transfer starts stopping (failure or cancel), on the thread that
+  // stopped it, no lock held: a transfer of many cancels its children there. Set it before
+  // anything can stop the transfer.
+  void set_on_stop(std::function<void()> fn) { on_stop_ = std::move(fn); }
+  // Items of a transfer of many that failed: (key or path, message).
+  void add_failure(std::string key, std::string message);
+  std::vector<std::pair<std::string, std::string>> failures() const;
   void set_total(uint64_t total) { total_.store(total, std::memory_order_relaxed); }
   uint64_t total() const { return total_.load(std::memory_order_relaxed); }
   // Queues an event for the waiting thread; runs it at once with cancelled = true when the
@@ -80,6 +97,10 @@ class TransferState {
   bool waiting_ = false;  // a thread is inside wait() running callbacks (guarded by mu_)
   std::atomic<int64_t> wait_deadline_ns_{INT64_MAX};  // steady clock; of the wait running
   ProgressFn progress_;
+  std::shared_ptr<TransferState> parent_;
+  std::function<void()> on_finish_;
+  std::function<void()> on_stop_;
+  std::vector<std::pair<std::string, std::string>> failures_;
   uint64_t shown_done_ = UINT64_MAX, shown_total_ = 0;  // last values given to progress_
 };
 

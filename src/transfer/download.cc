@@ -481,9 +481,10 @@ class StreamDownload final : public Download {
 std::shared_ptr<core::TransferState> start_download_file(Engine &e, Target t,
                                                          const std::string &path, ExtraArgs args,
                                                          core::ProgressFn progress,
-                                                         core::Error *err) {
+                                                         core::Error *err, const ChildOf *child) {
   auto st = new_state(e, std::move(progress), err);
   if (!st) return nullptr;
+  adopt(*st, child);
   auto op = std::make_shared<FileDownload>(e, st, std::move(t), std::move(args), path);
   op->start();
   return st;

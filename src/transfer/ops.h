@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/transfer_state.h"
 #include "transfer/engine.h"
@@ -20,18 +22,48 @@ struct Target {
   std::string bucket, key;
 };
 
+// A transfer started by a transfer of many: its progress adds to the parent's, and on_finish
+// runs (on a worker) when it ends.
+struct ChildOf {
+  std::shared_ptr<core::TransferState> parent;
+  std::function<void()> on_finish;
+};
+
+inline void adopt(core::TransferState &st, const ChildOf *child) {
+  if (!child) return;
+  st.set_parent(child->parent);
+  st.set_on_finish(child->on_finish);
+}
+
+// One listing entry, as the waiting thread's callback sees it.
+struct ObjectEntry {
+  std::string key, etag, last_modified;
+  uint64_t size = 0;
+  bool is_prefix = false;
+};
+using ListFn = std::function<int(const ObjectEntry &)>;  // non-zero stops
+
+// Filters and bounds of a directory transfer.
+struct DirOptions {
+  std::vector<std::pair<std::string, bool>> filters;  // (glob, include) in order; last match wins
+  uint32_t max_in_flight = 0;                         // 0: the manager's max_concurrency
+  bool included(const std::string &relative) const;
+};
+
 // Each validates what it can synchronously (returning nullptr with *err set) and otherwise
 // reports through the returned state.
 std::shared_ptr<core::TransferState> start_upload_file(Engine &e, const std::string &path, Target t,
                                                        ExtraArgs args, core::ProgressFn progress,
-                                                       core::Error *err);
+                                                       core::Error *err,
+                                                       const ChildOf *child = nullptr);
 std::shared_ptr<core::TransferState> start_upload_stream(Engine &e, ReadFn read, Target t,
                                                          ExtraArgs args, core::ProgressFn progress,
                                                          core::Error *err);
 std::shared_ptr<core::TransferState> start_download_file(Engine &e, Target t,
                                                          const std::string &path, ExtraArgs args,
                                                          core::ProgressFn progress,
-                                                         core::Error *err);
+                                                         core::Error *err,
+                                                         const ChildOf *child = nullptr);
 std::shared_ptr<core::TransferState> start_download_stream(Engine &e, Target t, WriteFn write,
                                                            ExtraArgs args,
                                                            core::ProgressFn progress,
@@ -40,6 +72,23 @@ std::shared_ptr<core::TransferState> start_copy(Engine &e, Target src, Target ds
                                                 core::ProgressFn progress, core::Error *err);
 std::shared_ptr<core::TransferState> start_delete(Engine &e, Target t, ExtraArgs args,
                                                   core::Error *err);
+std::shared_ptr<core::TransferState> start_list(Engine &e, const std::string &bucket,
+                                                const std::string &prefix,
+                                                const std::string &delimiter, ListFn fn,
+                                                core::Error *err);
+std::shared_ptr<core::TransferState> start_delete_prefix(Engine &e, const std::string &bucket,
+                                                         const std::string &prefix,
+                                                         core::Error *err);
+std::shared_ptr<core::TransferState> start_upload_directory(Engine &e, const std::string &dir,
+                                                            Target prefix, ExtraArgs args,
+                                                            DirOptions opts,
+                                                            core::ProgressFn progress,
+                                                            core::Error *err);
+std::shared_ptr<core::TransferState> start_download_directory(Engine &e, Target prefix,
+                                                              const std::string &dir,
+                                                              ExtraArgs args, DirOptions opts,
+                                                              core::ProgressFn progress,
+                                                              core::Error *err);
 std::shared_ptr<core::TransferState> start_bucket_op(Engine &e, const std::string &bucket,
                                                      bool create, core::Error *err);
 

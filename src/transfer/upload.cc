@@ -485,9 +485,10 @@ class StreamUpload final : public Op {
 
 std::shared_ptr<core::TransferState> start_upload_file(Engine &e, const std::string &path, Target t,
                                                        ExtraArgs args, core::ProgressFn progress,
-                                                       core::Error *err) {
+                                                       core::Error *err, const ChildOf *child) {
   auto st = new_state(e, std::move(progress), err);
   if (!st) return nullptr;
+  adopt(*st, child);
   core::Error open_err;
   core::File f = core::File::open_read(path, &open_err);
   uint64_t size = 0;

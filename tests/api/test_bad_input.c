@@ -35,6 +35,11 @@ static int wr(const uint8_t *d, size_t n, uint64_t o, void *u) {
   return 0;
 }
 
+static int list_fn(const xfer_object *o, void *u) {
+  (void)o, (void)u;
+  return 0;
+}
+
 static xfer_config *cfg(void) {
   xfer_config *c = xfer_config_new();
   assert_non_null(c);
@@ -168,6 +173,30 @@ static void test_manager_and_transfers(void **state) {
   EXPECT_NULL(xfer_create_bucket(m, NULL));
   EXPECT_NULL(xfer_delete_bucket(m, ""));
 
+  /* Listings and transfers of many. */
+  EXPECT_NULL(xfer_list_objects(NULL, "b", NULL, NULL, list_fn, NULL));
+  EXPECT_NULL(xfer_list_objects(m, NULL, NULL, NULL, list_fn, NULL));
+  EXPECT_NULL(xfer_list_objects(m, "b", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_delete_prefix(NULL, "b", "p/"));
+  EXPECT_NULL(xfer_delete_prefix(m, "", "p/"));
+  EXPECT_NULL(xfer_delete_prefix(m, "b", NULL));
+  EXPECT_NULL(xfer_upload_directory(NULL, "/tmp", "b", "", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_directory(m, NULL, "b", "", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_directory(m, "/tmp", NULL, "", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_directory(m, "/tmp", "b", NULL, NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_download_directory(NULL, "b", "", "/tmp/x", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_download_directory(m, "b", NULL, "/tmp/x", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_download_directory(m, "b", "", "", NULL, NULL, NULL, NULL));
+  EXPECT_EINVAL(xfer_dir_options_add_filter(NULL, "*", 1));
+  EXPECT_EINVAL(xfer_dir_options_set_max_files_in_flight(NULL, 1));
+  xfer_dir_options *o = xfer_dir_options_new();
+  EXPECT_EINVAL(xfer_dir_options_add_filter(o, NULL, 1));
+  EXPECT_EINVAL(xfer_dir_options_add_filter(o, "", 0));
+  EXPECT_EINVAL(xfer_dir_options_set_max_files_in_flight(o, 0));
+  EXPECT_EINVAL(xfer_dir_options_set_max_files_in_flight(o, 100000));
+  xfer_dir_options_free(o);
+  xfer_dir_options_free(NULL);
+
   /* Extra args that exist but do not belong to the operation: refused before any request. */
   xfer_args *a = xfer_args_new();
   assert_int_equal(xfer_args_set(a, "VersionId", "v1"), XFER_OK); /* a download/delete arg */
@@ -204,6 +233,9 @@ static void test_futures(void **state) {
   EXPECT_NULL(xfer_future_version_id(NULL));
   EXPECT_NULL(xfer_future_checksum(NULL));
   assert_int_equal(xfer_future_size(NULL), 0);
+  assert_int_equal(xfer_future_failure_count(NULL), 0);
+  EXPECT_NULL(xfer_future_failure_key(NULL, 0));
+  EXPECT_NULL(xfer_future_failure_message(NULL, 0));
   xfer_future_free(NULL);
 
   /* A transfer to a closed port fails as a network error, with a message; wait rejects a
