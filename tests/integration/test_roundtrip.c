@@ -132,6 +132,47 @@ static void test_default_config(void **state) {
   xfer_manager_free(m);
 }
 
+/* Every checksum algorithm round-trips (the proxy-free path: the server ignores the headers
+ * but must accept them); NONE signs the payload instead, which Swift and radosgw verify. */
+static void test_checksum_algorithms(void **state) {
+  (void)state;
+  const char *algs[] = {"CRC32C", "CRC64NVME", "SHA1", "SHA256", "NONE"};
+  const char *prefixes[] = {"CRC32C:", "CRC64NVME:", "SHA1:", "SHA256:", NULL};
+  for (size_t i = 0; i < 5; i++) {
+    xfer_config *c = env_config();
+    assert_int_equal(xfer_config_set_checksum_algorithm(c, algs[i]), XFER_OK);
+    assert_int_equal(xfer_config_set_multipart_threshold(c, THRESHOLD), XFER_OK);
+    assert_int_equal(xfer_config_set_multipart_chunksize(c, 5 * MiB), XFER_OK);
+    xfer_manager *m = xfer_manager_new(c);
+    xfer_config_free(c);
+    for (int multipart = 0; multipart < 2; multipart++) {
+      size_t size = multipart ? THRESHOLD + 4321 : 4321;
+      uint8_t *data = random_bytes(size, (uint32_t)(40 + i));
+      char key[256];
+      snprintf(key, sizeof key, "%salg/%s-%d", run_prefix(), algs[i], multipart);
+      mem_reader rd = {data, size, 0, 0, 0};
+      xfer_future *f =
+          xfer_upload_fileobj(m, mem_read, &rd, env_get()->bucket, key, NULL, NULL, NULL);
+      assert_int_equal(wait_status(f), XFER_OK);
+      if (prefixes[i]) {
+        assert_non_null(xfer_future_checksum(f));
+        assert_int_equal(strncmp(xfer_future_checksum(f), prefixes[i], strlen(prefixes[i])), 0);
+      } else {
+        assert_null(xfer_future_checksum(f));
+      }
+      xfer_future_free(f);
+      mem_writer w = {malloc(size), size, 0, 0, 0};
+      f = xfer_download_fileobj(m, env_get()->bucket, key, mem_write, &w, NULL, NULL, NULL);
+      assert_int_equal(wait_status(f), XFER_OK);
+      assert_memory_equal(w.data, data, size);
+      xfer_future_free(f);
+      free(w.data);
+      free(data);
+    }
+    xfer_manager_free(m);
+  }
+}
+
 static int teardown(void **state) {
   (void)state;
   tmp_cleanup();
@@ -141,10 +182,9 @@ static int teardown(void **state) {
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_file_sizes),
-      cmocka_unit_test(test_stream_sizes),
-      cmocka_unit_test(test_stream_short_reads),
-      cmocka_unit_test(test_default_config),
+      cmocka_unit_test(test_file_sizes),          cmocka_unit_test(test_stream_sizes),
+      cmocka_unit_test(test_stream_short_reads),  cmocka_unit_test(test_default_config),
+      cmocka_unit_test(test_checksum_algorithms),
   };
   return cmocka_run_group_tests(tests, NULL, teardown);
 }
