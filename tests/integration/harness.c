@@ -225,6 +225,12 @@ const char *run_prefix(void) {
   return g_prefix;
 }
 
+double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 xfer_status wait_status(xfer_future *f) {
   assert_non_null(f);
   xfer_status s = xfer_future_wait(f, -1);

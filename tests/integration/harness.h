@@ -49,6 +49,9 @@ int open_uploads(const char *prefix);
 /* A unique key prefix for this test run so runs do not see each other's objects. */
 const char *run_prefix(void);
 
+/* Monotonic seconds, for timing cancels and waits. */
+double now_s(void);
+
 /* Waits for f, asserts status, frees nothing. */
 xfer_status wait_status(xfer_future *f);
 

@@ -168,12 +168,6 @@ static void test_content_md5_refuses_corruption(void **state) {
   xfer_manager_free(m);
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void test_stall_is_cut_and_retried(void **state) {
   (void)state;
   xfer_manager *m = manager(0, 1000);

@@ -134,12 +134,6 @@ static void test_multipart_copy_keeps_metadata(void **state) {
   xfer_manager_free(m);
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static xfer_manager *slow_manager(void) {
   xfer_config *c = env_config();
   assert_int_equal(xfer_config_set_multipart_threshold(c, 5 * MiB), XFER_OK);
