@@ -41,7 +41,7 @@ void print_item_failures(const xfer_future *f, const std::string &what, SubjectO
     const char *key = xfer_future_failure_key(f, i);
     const char *msg = xfer_future_failure_message(f, i);
     print_error(what + " failed: " + subject_of(std::string(key ? key : "")) + ": " +
-                (msg && *msg ? msg : "failed"));
+                item_message(msg ? msg : ""));
   }
 }
 

@@ -8,7 +8,8 @@ namespace xfer_cli {
 // ignores SIGPIPE (a closed stdout becomes an EPIPE write error). Call once, from main().
 void install_interrupt_handlers();
 
-// True once SIGINT or SIGTERM has arrived. A second signal ends the process at once (130).
+// True once SIGINT or SIGTERM has arrived. A second signal ends the process at once (130),
+// unless it comes within 250 ms of the first (one interrupt relayed twice, as timeout(1) does).
 bool interrupted();
 
 }  // namespace xfer_cli

@@ -64,7 +64,10 @@ class Many : public Op {
         if (!more) break;
       }
       std::lock_guard<std::mutex> lk(mu_);
-      if (!more || st_->stopping()) done_walking_ = true;
+      if (!more || st_->stopping()) {
+        if (!done_walking_ && !more) st_->set_total(planned_);  // every file is known now
+        done_walking_ = true;
+      }
       if (!again_) {
         pumping_ = false;
         break;
@@ -182,6 +185,7 @@ class Many : public Op {
   bool pumping_ = false, again_ = false, done_walking_ = false, finished_ = false;
   uint32_t in_flight_ = 0;
   uint64_t bytes_ = 0, files_ = 0;
+  uint64_t planned_ = 0;  // bytes of the files started so far (the total, once the walk ends)
   size_t failures_ = 0;
   core::Error first_failure_;
   std::set<std::shared_ptr<core::TransferState>> children_;
@@ -217,6 +221,12 @@ class DirUpload final : public Many {
       std::string rel = entry.path().lexically_relative(dir_).generic_string();
       if (!opts_.included(rel)) continue;
       std::string path = entry.path().string();
+      uint64_t size = entry.file_size(ec);
+      if (!ec) {
+        std::lock_guard<std::mutex> lk(mu_);
+        planned_ += size;
+      }
+      ec.clear();
       it_.increment(ec);
       std::string key = key_ + rel;
       launch(rel, [&](const ChildOf &child, core::Error *err) {
@@ -275,6 +285,10 @@ class DirDownload final : public Many {
                      core::Error(core::Code::Io, "cannot create " + target.parent_path().string() +
                                                      ": " + ec.message()));
       return true;
+    }
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      planned_ += o.size;
     }
     std::string key = o.key, path = target.string();
     launch(key, [&](const ChildOf &child, core::Error *err) {

@@ -105,11 +105,11 @@ else
 fi
 
 run help
-if [ $RC -eq 0 ] && grep -q '^  cp ' out && grep -q '^  presign ' out && grep -q '^  ls .*coming' out &&
-  grep -q -- '--endpoint-url' out && [ ! -s err ]; then
-  pass "help lists the commands (ls as coming) and global options"
+if [ $RC -eq 0 ] && grep -q '^  cp ' out && grep -q '^  presign ' out && grep -q '^  ls ' out &&
+  ! grep -q 'coming' out && grep -q -- '--endpoint-url' out && [ ! -s err ]; then
+  pass "help lists the commands and global options"
 else
-  fail "help lists the commands (ls as coming) and global options" "$(said)"
+  fail "help lists the commands and global options" "$(said)"
 fi
 
 run help cp
@@ -123,14 +123,22 @@ else
 fi
 
 ok=1
-for c in rm mb rb presign; do
+for c in ls rm mb rb presign; do
   run "$c" --help
   if [ $RC -ne 0 ] || ! grep -q "^usage: xfer $c " out; then
     ok=0
     break
   fi
 done
-if [ $ok -eq 1 ]; then pass "--help works on rm, mb, rb and presign"; else fail "--help on $c" "$(said)"; fi
+if [ $ok -eq 1 ]; then pass "--help works on ls, rm, mb, rb and presign"; else fail "--help on $c" "$(said)"; fi
+
+run ls --help
+if grep -q -- '--human-readable' out && grep -q -- '--summarize' out && grep -q -- '--recursive' out &&
+  ! grep -q -- '--exclude' out; then
+  pass "ls --help lists --recursive, --human-readable, --summarize (not --exclude)"
+else
+  fail "ls --help lists --recursive, --human-readable, --summarize (not --exclude)" "$(said)"
+fi
 
 run presign --help
 if grep -q -- '--expires-in SECONDS' out && ! grep -q -- '--content-type' out; then
@@ -152,7 +160,9 @@ usage_error() {
 }
 usage_error "no command" "" # prints the general help on stderr
 usage_error "unknown command" "unknown command 'frob'" frob
-usage_error "ls is coming, not there yet" "ls" ls s3://b
+usage_error "ls without a bucket" "listing buckets is not supported" ls
+usage_error "ls of two URLs" "ls needs exactly one s3:// URL" ls s3://b s3://c
+usage_error "ls of a local path" "not an s3:// URL" ls ./dir
 usage_error "unknown option" "unknown option '--frobnicate'" cp a s3://b/k --frobnicate
 usage_error "unknown short option" "unknown option '-x'" -x cp a s3://b/k
 usage_error "option missing its value" "--region needs a value" cp a s3://b/k --region
@@ -160,7 +170,13 @@ usage_error "cp with one argument" "cp needs SRC and DST" cp s3://b/k
 usage_error "cp with three arguments" "cp needs SRC and DST" cp a b s3://b/k
 usage_error "cp local to local" "must be an s3:// URL" cp a b
 usage_error "cp stdin to stdout" "must be an s3:// URL" cp - -
-usage_error "--recursive is not supported yet" "--recursive is not supported yet" cp --recursive d s3://b/d/
+usage_error "cp --recursive from S3 to S3" "from S3 to S3 are not supported" cp --recursive s3://b/d/ s3://c/d/
+usage_error "cp --recursive with stdin" "not '-'" cp --recursive - s3://b/d/
+usage_error "--exclude without --recursive" "need --recursive" cp a s3://b/k --exclude '*.tmp'
+usage_error "--exclude on rm" "--exclude does not apply to 'rm'" rm --recursive s3://b/d --exclude x
+usage_error "--human-readable on cp" "--human-readable does not apply to 'cp'" cp a s3://b/k --human-readable
+usage_error "rm --recursive with --version-id" "does not apply with --recursive" rm --recursive s3://b/d --version-id v
+usage_error "cp --recursive with --version-id" "does not apply with --recursive" cp --recursive s3://b/d/ ./d --version-id v
 usage_error "bad size" "--multipart-chunksize: unknown unit 'XB'" cp a s3://b/k --multipart-chunksize 12XB
 usage_error "bad rate" "--max-bandwidth" cp a s3://b/k --max-bandwidth fast
 usage_error "zero concurrency" "--max-concurrency" cp a s3://b/k --max-concurrency 0
@@ -174,7 +190,7 @@ usage_error "empty bucket name" "missing bucket name" rm s3:///k
 usage_error "rm of a bucket" "names no object" rm s3://b
 usage_error "mb of an object" "names an object" mb s3://b/k
 usage_error "presign --expires-in out of range" "--expires-in" presign s3://b/k --expires-in 604801
-usage_error "download of a prefix" "names no object" cp s3://b/dir/ ./x
+usage_error "download of a prefix" "names no object (a prefix needs --recursive)" cp s3://b/dir/ ./x
 usage_error "stdin upload needs a key" "needs a key" cp - s3://b/dir/
 
 # Global options go before or after the command; --dryrun shows the plan without a server.
@@ -192,6 +208,32 @@ if [ $RC -eq 3 ] && grep -q '^xfer: upload failed: ./missing-file: No such file 
 else
   fail "missing local source: exit 3, one line" "$(said)"
 fi
+run cp --recursive missing-dir s3://b/p/ --endpoint-url http://127.0.0.1:9
+if [ $RC -eq 3 ] && [ "$(cat err)" = "xfer: upload failed: ./missing-dir: No such file or directory" ]; then
+  pass "cp --recursive of a missing folder: exit 3, one line"
+else
+  fail "cp --recursive of a missing folder: exit 3, one line" "$(said)"
+fi
+usage_error "cp --recursive of a file" "./small.txt is not a folder" cp --recursive small.txt s3://b/p/
+run cp --recursive s3://b/p/ small.txt --endpoint-url http://127.0.0.1:9
+if [ $RC -eq 3 ] && [ "$(cat err)" = "xfer: download failed: ./small.txt: exists and is not a folder" ]; then
+  pass "cp --recursive into a file: exit 3, one line"
+else
+  fail "cp --recursive into a file: exit 3, one line" "$(said)"
+fi
+mkdir -p drytree/sub && echo x >drytree/sub/f
+run --dryrun cp --recursive drytree s3://b/p --endpoint-url http://127.0.0.1:9
+if [ $RC -eq 0 ] && [ "$(cat out)" = "(dryrun) upload: ./drytree to s3://b/p/ (recursive)" ]; then
+  pass "cp --recursive --dryrun: one plan line, the prefix taken as a folder"
+else
+  fail "cp --recursive --dryrun: one plan line, the prefix taken as a folder" "$(said)"
+fi
+run ls s3://xfer-test/ --endpoint-url http://127.0.0.1:9 --connect-timeout 2
+if [ $RC -eq 1 ] && [ "$(lines err)" = 1 ] && grep -q '^xfer: ls failed: s3://xfer-test/: ' err && [ ! -s out ]; then
+  pass "ls, connection refused: exit 1, one error line"
+else
+  fail "ls, connection refused: exit 1, one error line" "$(said)"
+fi
 
 run cp small.txt s3://xfer-test/k --endpoint-url http://127.0.0.1:9 --connect-timeout 2
 if [ $RC -eq 1 ] && [ "$(lines err)" = 1 ] && grep -q '^xfer: upload failed: s3://xfer-test/k: ' err; then
@@ -204,7 +246,8 @@ fi
 
 if [ -z "${XFER_TEST_ENDPOINT:-}" ]; then
   for c in "20 MiB round trip" "stdin/stdout round trip" "s3 to s3 copy" "rm then NoSuchKey" \
-    "progress on a terminal" "no progress off a terminal" "SIGINT" "presign" "mb/rb" "headers"; do
+    "progress on a terminal" "no progress off a terminal" "SIGINT" "presign" "mb/rb" "headers" \
+    "cp --recursive" "ls" "rm --recursive"; do
     skip "$c (no XFER_TEST_ENDPOINT)"
   done
 else
@@ -332,14 +375,14 @@ else
   else
     fail "progress on a terminal: '\\r...%...\\e[K' redraws, then the result line" "exit $RC: $(head -c 600 pty.out | cat -v)"
   fi
-  srv cp f20 "$URL/progress2" --max-bandwidth 20MB/s
+  srv cp f20 "$URL/progress2" --max-bandwidth 40MB/s
   if [ $RC -eq 0 ] && ! has_cr out && ! has_cr err && ! grep -q $'\x1b' out err && [ ! -s err ] &&
     [ "$(lines out)" = 1 ]; then
     pass "off a terminal: no '\\r', no escapes, only the result line"
   else
     fail "off a terminal: no '\\r', no escapes, only the result line" "$(said | cat -v)"
   fi
-  pty_run cp f20 "$URL/progress3" --endpoint-url "$XFER_TEST_ENDPOINT" --max-bandwidth 10MB/s \
+  pty_run cp f20 "$URL/progress3" --endpoint-url "$XFER_TEST_ENDPOINT" --max-bandwidth 40MB/s \
     --no-progress "${EXTRA[@]}"
   if ! grep -q $'\x1b' pty.out && grep -q "upload: ./f20" pty.out; then
     pass "--no-progress on a terminal: no progress line"
@@ -459,7 +502,266 @@ else
     fail "rb of a missing bucket: NoSuchBucket (404), exit 1" "$(said)"
   fi
 
+  # ---- many objects: cp --recursive, ls, rm --recursive --------------------------------------
+
+  # A 300-file tree: nested folders, unicode and spaces in names, an empty file, a 1536-byte
+  # one (for --human-readable) and a 9 MiB one (multipart inside a folder transfer).
+  "$PY" - tree <<'EOF'
+import os, sys
+root = sys.argv[1]
+dirs = ["", "a", "a/b", "a/b/c", "ü", "ü/日本", "日本", "with space", "with space/inner dir", "x.y"]
+kinds = ["f%03d.txt", "bin %03d.dat", "ü-%03d", "日本 %03d.txt", "%03d.gz"]
+for i in range(300):
+    d = os.path.join(root, dirs[i % len(dirs)])
+    os.makedirs(d, exist_ok=True)
+    size = {0: 0, 10: 1536, 7: 9 << 20}.get(i, (i * 37) % 4000 + 1)
+    with open(os.path.join(d, kinds[(i // 10) % len(kinds)] % i), "wb") as f:
+        f.write(os.urandom(size))
+EOF
+  TREE_BYTES=$(find tree -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+  # expect_keys PREFIX: "SIZE KEY" lines for the files of tree (as keys under PREFIX), sorted.
+  expect_keys() { (cd tree && find . -type f -printf "%s $1%P\n") | LC_ALL=C sort; }
+  # stored PREFIX: "SIZE KEY" lines for what the server lists under PREFIX, sorted (s3check).
+  stored() {
+    s3check list-objects "$BUCKET" "$1" | "$PY" -c \
+      'import json,sys; [print(o["size"], o["key"]) for o in json.load(sys.stdin)]' | LC_ALL=C sort
+  }
+  human() { "$PY" -c 'import sys; n=int(sys.argv[1]); print("%.1f MiB" % (n / 1048576))' "$1"; }
+
+  srv cp --recursive tree "$URL/tree"
+  if [ $RC -eq 0 ] && [ ! -s err ] &&
+    [ "$(cat out)" = "upload: ./tree to $URL/tree/: $TREE_BYTES bytes ($(human "$TREE_BYTES"))" ]; then
+    pass "cp --recursive uploads a 300-file tree: one summary line with the bytes"
+  else
+    fail "cp --recursive uploads a 300-file tree: one summary line with the bytes" "$(said)"
+  fi
+  expect_keys "$P/tree/" >tree.expected
+  stored "$P/tree/" >tree.stored
+  if [ "$(lines tree.stored)" = 300 ] && cmp -s tree.expected tree.stored; then
+    pass "the server lists the 300 keys (unicode, spaces, nested) with their sizes"
+  else
+    fail "the server lists the 300 keys (unicode, spaces, nested) with their sizes" \
+      "$(diff tree.expected tree.stored | head -n 10)"
+  fi
+
+  srv cp --recursive "$URL/tree" dltree
+  if [ $RC -eq 0 ] && [ ! -s err ] && diff -r tree dltree >diff.out 2>&1 &&
+    [ "$(cat out)" = "download: $URL/tree/ to ./dltree: $TREE_BYTES bytes ($(human "$TREE_BYTES"))" ]; then
+    pass "cp --recursive downloads the prefix into a new folder: diff -r finds no difference"
+  else
+    fail "cp --recursive downloads the prefix into a new folder: diff -r finds no difference" \
+      "$(said)"$'\n'"$(head -n 5 diff.out)"
+  fi
+
+  # --exclude / --include in order, the last match winning ('*' crosses '/'), checked on the
+  # server against Python's fnmatch applying the same rule.
+  FILTERS=(--exclude '*' --include 'a/b/*' --exclude '*.gz' --exclude 'a/b/c/*' --include '*/c/*.dat')
+  srv cp --recursive tree "$URL/filt/" "${FILTERS[@]}"
+  up=$RC
+  (cd tree && find . -type f -printf '%s %P\n') | "$PY" -c '
+import fnmatch, sys
+rules = [(False, "*"), (True, "a/b/*"), (False, "*.gz"), (False, "a/b/c/*"), (True, "*/c/*.dat")]
+for line in sys.stdin:
+    size, rel = line.rstrip("\n").split(" ", 1)
+    keep = True
+    for inc, pat in rules:
+        if fnmatch.fnmatchcase(rel, pat):
+            keep = inc
+    if keep:
+        print(size, sys.argv[1] + rel)' "$P/filt/" | LC_ALL=C sort >filt.expected
+  stored "$P/filt/" >filt.stored
+  if [ $up -eq 0 ] && [ -s filt.expected ] && cmp -s filt.expected filt.stored; then
+    pass "--exclude/--include on upload: the server holds exactly the $(lines filt.stored) files the rules keep"
+  else
+    fail "--exclude/--include on upload: the server holds exactly the files the rules keep" \
+      "upload exit $up; $(diff filt.expected filt.stored | head -n 10)"
+  fi
+  srv cp --recursive "$URL/tree/" dlfilt --exclude '*' --include '日本/*' --exclude '*.gz'
+  got=$(cd dlfilt 2>/dev/null && find . -type f -printf '%P\n' | LC_ALL=C sort)
+  want=$(cd tree && find 日本 -type f ! -name '*.gz' | LC_ALL=C sort)
+  if [ $RC -eq 0 ] && [ -n "$want" ] && [ "$got" = "$want" ]; then
+    pass "--exclude/--include on download: only the matching files arrive"
+  else
+    fail "--exclude/--include on download: only the matching files arrive" "$(said)"$'\n'"got: $(head -n 5 <<<"$got")"
+  fi
+
+  # ls: "PRE name/" for folders, then date, size, name, as `aws s3 ls` prints them.
+  srv ls "$URL/tree/"
+  {
+    (cd tree && find . -mindepth 1 -maxdepth 1 -type d -printf '                           PRE %P/\n')
+    (cd tree && find . -maxdepth 1 -type f -printf '%s %P\n') | while read -r size name; do
+      printf '%10s %s\n' "$size" "$name"
+    done
+  } | LC_ALL=C sort >ls.expected
+  # Object lines lose their date (checked on its own); PRE lines stay as they are.
+  grep -v '^ \{27\}PRE ' out | cut -c21- >ls.objects
+  { grep '^ \{27\}PRE ' out; cat ls.objects; } | LC_ALL=C sort >ls.got
+  dated=$(grep -v '^ \{27\}PRE ' out | grep -Ec '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} ')
+  if [ $RC -eq 0 ] && [ ! -s err ] && cmp -s ls.expected ls.got && [ "$dated" = "$(lines ls.objects)" ] &&
+    grep -q '^ \{27\}PRE 日本/$' out && grep -q '^ \{27\}PRE with space/$' out; then
+    pass "ls PREFIX/: $(grep -c ' PRE ' out) PRE lines and $(lines ls.objects) 'date size name' lines, as aws s3 ls"
+  else
+    fail "ls PREFIX/: PRE lines and 'date size name' lines, as aws s3 ls" \
+      "$(said)"$'\n'"$(diff ls.expected ls.got | head -n 10)"
+  fi
+  srv ls "$URL/tree"
+  if [ $RC -eq 0 ] && [ "$(cat out)" = "                           PRE tree/" ]; then
+    pass "ls PREFIX without '/': the folder itself as one PRE line"
+  else
+    fail "ls PREFIX without '/': the folder itself as one PRE line" "$(said)"
+  fi
+
+  srv ls "$URL/tree/" --recursive
+  cut -c21- out | LC_ALL=C sort >lsr.got
+  while read -r size key; do printf '%10s %s\n' "$size" "$key"; done <tree.expected | LC_ALL=C sort >lsr.expected
+  if [ $RC -eq 0 ] && [ "$(lines out)" = 300 ] && ! grep -q ' PRE ' out && cmp -s lsr.expected lsr.got; then
+    pass "ls --recursive: 300 lines with full keys and sizes, no PRE"
+  else
+    fail "ls --recursive: 300 lines with full keys and sizes, no PRE" "$(said)"$'\n'"$(diff lsr.expected lsr.got | head)"
+  fi
+
+  srv ls "$URL/tree/" --recursive --human-readable --summarize
+  if [ $RC -eq 0 ] && grep -q "^.\{19\}    1.5 KiB $P/tree/bin 010.dat\$" out &&
+    grep -q "^.\{19\}    0 Bytes $P/tree/f000.txt\$" out && grep -q "^.\{19\}    9.0 MiB $P/tree/with space/f007.txt\$" out &&
+    [ "$(tail -n 3 out)" = $'\nTotal Objects: 300\n   Total Size: '"$(human "$TREE_BYTES")" ]; then
+    pass "ls --human-readable --summarize: '1.5 KiB', '0 Bytes', 'Total Objects: 300', 'Total Size: $(human "$TREE_BYTES")'"
+  else
+    fail "ls --human-readable --summarize" "$(said)"
+  fi
+  srv ls "$URL/tree/" --recursive --summarize
+  if [ "$(tail -n 2 out)" = $'Total Objects: 300\n   Total Size: '"$TREE_BYTES" ]; then
+    pass "ls --summarize: the total size in bytes"
+  else
+    fail "ls --summarize: the total size in bytes" "$(said)"
+  fi
+
+  # Terminal: one aggregate line redrawn in place, with the total once the listing is done
+  # (six files of "with space/", 9 MiB of them in one).
+  PTY_BYTES=$(find "tree/with space" -maxdepth 1 -name 'f*' -printf '%s\n' | awk '{s += $1} END {print s}')
+  pty_run cp --recursive "$URL/tree" dlpty --exclude '*' --include 'with space/f*' \
+    --endpoint-url "$XFER_TEST_ENDPOINT" --max-bandwidth 10MB/s "${EXTRA[@]}"
+  if [ $RC -eq 0 ] && has_cr pty.out && grep -q $'\x1b\\[K' pty.out && grep -q "MiB/$(human "$PTY_BYTES")" pty.out &&
+    grep -q "download: $URL/tree/ to ./dlpty: $PTY_BYTES bytes" pty.out; then
+    pass "cp --recursive on a terminal: one aggregate progress line with the total, then the summary"
+  else
+    fail "cp --recursive on a terminal: one aggregate progress line with the total, then the summary" \
+      "exit $RC: $(tail -c 600 pty.out | cat -v)"
+  fi
+
+  # sigint_after SECONDS ARGS...: runs xfer ARGS in the background, SIGINT after SECONDS; sets RC
+  # and MS (milliseconds from the signal to the exit).
+  sigint_after() {
+    local delay=$1
+    shift
+    timeout 300 "$XFER" "$@" --endpoint-url "$XFER_TEST_ENDPOINT" "${EXTRA[@]}" >out 2>err </dev/null &
+    BG_PID=$!
+    sleep "$delay"
+    local t0
+    t0=$(now_ms)
+    kill -INT "$BG_PID"
+    while kill -0 "$BG_PID" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 10000 ]; do sleep 0.02; done
+    MS=$(($(now_ms) - t0))
+    wait "$BG_PID"
+    RC=$?
+    BG_PID=""
+  }
+  # SIGINT during a recursive download: exit 130 at once; what arrived is whole, no partial file.
+  sigint_after 1 cp --recursive "$URL/tree/" dlint --max-bandwidth 2MB/s
+  partial=""
+  while IFS= read -r f; do
+    cmp -s "tree/$f" "dlint/$f" || partial="$partial [$f]"
+  done < <(cd dlint 2>/dev/null && find . -type f -printf '%P\n')
+  if [ $RC -eq 130 ] && [ $MS -le 2000 ] && [ "$(cat err)" = "xfer: cancelled" ] && [ -z "$partial" ]; then
+    pass "SIGINT during cp --recursive down: exit 130 after $MS ms, $(find dlint -type f 2>/dev/null | wc -l) whole files, no partial one"
+  else
+    fail "SIGINT during cp --recursive down: exit 130 within 2 s, no partial file" \
+      "took $MS ms; partial:$partial; $(said)"
+  fi
+
+  # rm --recursive: a prefix is a folder (tre does not reach tree/); --dryrun deletes nothing.
+  srv rm --recursive "$URL/tre"
+  if [ $RC -eq 0 ] && [ "$(cat out)" = "deleted 0 objects" ] && [ "$(stored "$P/tree/" | wc -l)" = 300 ]; then
+    pass "rm --recursive s3://b/p/tre deletes nothing under p/tree/ (the prefix is a folder)"
+  else
+    fail "rm --recursive s3://b/p/tre deletes nothing under p/tree/ (the prefix is a folder)" "$(said)"
+  fi
+  srv rm --recursive --dryrun "$URL/tree"
+  if [ $RC -eq 0 ] && [ "$(lines out)" = 300 ] && grep -q "^(dryrun) delete: $URL/tree/日本/日本 " out &&
+    [ "$(stored "$P/tree/" | wc -l)" = 300 ]; then
+    pass "rm --recursive --dryrun: 300 '(dryrun) delete: URL' lines, nothing deleted"
+  else
+    fail "rm --recursive --dryrun: 300 '(dryrun) delete: URL' lines, nothing deleted" "$(said)"
+  fi
+  srv rm --recursive "$URL/tree/"
+  if [ $RC -eq 0 ] && [ "$(cat out)" = "deleted 300 objects" ] && [ ! -s err ]; then
+    pass "rm --recursive: 'deleted 300 objects'"
+  else
+    fail "rm --recursive: 'deleted 300 objects'" "$(said)"
+  fi
+  srv ls "$URL/tree/" --recursive
+  ls_rc=$RC
+  ls_out=$(cat out err)
+  left=$(s3check list-objects "$BUCKET" "$P/tree/" 2>&1)
+  if [ $ls_rc -eq 1 ] && [ -z "$ls_out" ] && [ "$left" = "[]" ]; then
+    pass "after rm --recursive: ls prints nothing (exit 1, as aws s3 ls) and the server lists nothing"
+  else
+    fail "after rm --recursive: ls prints nothing (exit 1, as aws s3 ls) and the server lists nothing" \
+      "ls exit $ls_rc: $ls_out; s3check: $(head -c 300 <<<"$left")"
+  fi
+
+  # A missing bucket: one line per failure, the summary, exit 1.
+  NB="xfer-no-such-bucket-$$"
+  srv ls "s3://$NB/p/"
+  if [ $RC -eq 1 ] && [ ! -s out ] && [ "$(lines err)" = 1 ] && grep -q "^xfer: ls failed: s3://$NB/p/: NoSuchBucket (404)" err; then
+    pass "ls of a missing bucket: 'xfer: ls failed: URL: NoSuchBucket (404)', exit 1"
+  else
+    fail "ls of a missing bucket: 'xfer: ls failed: URL: NoSuchBucket (404)', exit 1" "$(said)"
+  fi
+  srv cp --recursive drytree "s3://$NB/p"
+  if [ $RC -eq 1 ] && [ "$(cat err)" != "" ] && [ "$(lines err)" = 1 ] &&
+    grep -q "^xfer: upload failed: s3://$NB/p/sub/f: NoSuchBucket (404)" err &&
+    [ "$(cat out)" = "upload: ./drytree to s3://$NB/p/: 0 bytes, 1 failed" ]; then
+    pass "cp --recursive to a missing bucket: 'xfer: upload failed: KEY: NoSuchBucket (404)', '1 failed', exit 1"
+  else
+    fail "cp --recursive to a missing bucket: 'xfer: upload failed: KEY: NoSuchBucket (404)', '1 failed', exit 1" "$(said)"
+  fi
+  srv cp --recursive "s3://$NB/p" dlnb
+  if [ $RC -eq 1 ] && [ "$(lines err)" = 1 ] && [ ! -e dlnb ] &&
+    grep -q "^xfer: download failed: s3://$NB/p/ to ./dlnb: NoSuchBucket (404)" err; then
+    pass "cp --recursive from a missing bucket: one NoSuchBucket (404) line, exit 1, no folder"
+  else
+    fail "cp --recursive from a missing bucket: one NoSuchBucket (404) line, exit 1, no folder" "$(said)"
+  fi
+  srv rm --recursive "s3://$NB/p"
+  if [ $RC -eq 1 ] && [ "$(lines err)" = 1 ] && grep -q "^xfer: delete failed: s3://$NB/p/: NoSuchBucket (404)" err; then
+    pass "rm --recursive in a missing bucket: one NoSuchBucket (404) line, exit 1"
+  else
+    fail "rm --recursive in a missing bucket: one NoSuchBucket (404) line, exit 1" "$(said)"
+  fi
+
+  # SIGINT during a recursive upload: exit 130 at once, no open multipart upload, no object.
+  mkdir -p bigtree/sub
+  for i in 1 2 3 4; do head -c $((12 << 20)) /dev/urandom >"bigtree/sub/f$i"; done
+  sigint_after 1 cp --recursive bigtree "$URL/bigint/" --max-bandwidth 20MB/s
+  if [ $RC -eq 130 ] && [ $MS -le 2000 ] && [ "$(cat err)" = "xfer: cancelled" ]; then
+    pass "SIGINT during cp --recursive up: 'xfer: cancelled', exit 130 after $MS ms"
+  else
+    fail "SIGINT during cp --recursive up: 'xfer: cancelled', exit 130 within 2 s" "took $MS ms; $(said)"
+  fi
+  if [ "$SERVER" = s3rver ]; then
+    skip "no open multipart upload after SIGINT of cp --recursive (s3rver cannot list uploads)"
+  else
+    n=$(s3check list-uploads "$BUCKET" | "$PY" -c \
+      'import json,sys; print(sum(1 for u in json.load(sys.stdin) if u["key"].startswith(sys.argv[1])))' "$P/bigint/")
+    if [ "$n" = 0 ] && [ "$(stored "$P/bigint/")" = "" ]; then
+      pass "no open multipart upload and no object left after SIGINT of cp --recursive"
+    else
+      fail "no open multipart upload and no object left after SIGINT of cp --recursive" "open: $n; $(stored "$P/bigint/")"
+    fi
+  fi
+
   # Clean up this run's objects (best effort).
+  srv rm --recursive "$URL/"
   s3check list-objects "$BUCKET" "$P/" 2>/dev/null | "$PY" -c \
     'import json,sys; [print(o["key"]) for o in json.load(sys.stdin)]' 2>/dev/null |
     while IFS= read -r k; do s3check delete "$BUCKET" "$k" >/dev/null 2>&1; done

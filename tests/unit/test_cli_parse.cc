@@ -10,11 +10,14 @@ extern "C" {
 }
 // clang-format on
 
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/listing.h"
 #include "cli/paths.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -137,6 +140,10 @@ void test_s3_urls(void **) {
   assert_string_equal(key_basename("a/b/c.txt").c_str(), "c.txt");
   assert_string_equal(key_basename("c").c_str(), "c");
   assert_string_equal(key_basename("a/b/").c_str(), "");
+  assert_string_equal(folder_prefix("").c_str(), "");
+  assert_string_equal(folder_prefix("logs").c_str(), "logs/");
+  assert_string_equal(folder_prefix("logs/").c_str(), "logs/");
+  assert_string_equal(folder_prefix("a//").c_str(), "a//");
   assert_true(key_is_prefix(""));
   assert_true(key_is_prefix("dir/"));
   assert_false(key_is_prefix("dir/x"));
@@ -223,8 +230,43 @@ void test_command_line(void **) {
   assert_int_equal(static_cast<int>(r.invocation.command), static_cast<int>(Command::kHelp));
   assert_string_equal(r.invocation.positionals[0].c_str(), "cp");
   r = parse({"--recursive", "cp", "a", "s3://b/"});
-  assert_true(r.ok);  // rejected by the command, which knows it is not supported yet
+  assert_true(r.ok);
   assert_true(r.invocation.options.recursive);
+}
+
+void test_tree_options(void **) {
+  // ls: a command of its own, with its own flags.
+  ParseResult r = parse({"ls", "s3://b/p/", "--recursive", "--human-readable", "--summarize"});
+  assert_true(r.ok);
+  assert_int_equal(static_cast<int>(r.invocation.command), static_cast<int>(Command::kLs));
+  assert_true(r.invocation.options.recursive);
+  assert_true(r.invocation.options.human_readable);
+  assert_true(r.invocation.options.summarize);
+  assert_string_equal(command_name(Command::kLs), "ls");
+  assert_true(parse({"ls"}).ok);  // no URL: the command says buckets are not listed
+  assert_false(parse({"cp", "a", "s3://b/k", "--human-readable"}).ok);
+  assert_false(parse({"ls", "s3://b", "--summarize=yes"}).ok);
+  assert_false(parse({"ls", "s3://b", "--content-type", "x/y"}).ok);
+  assert_true(parse({"ls", "s3://b", "--max-concurrency", "4"}).ok);  // configuration
+
+  // --recursive for cp, rm and ls; filters for cp only, kept in order.
+  assert_true(parse({"rm", "s3://b/p", "--recursive"}).invocation.options.recursive);
+  r = parse({"cp", "--recursive", "d", "s3://b/p/", "--exclude", "*", "--include=*.txt",
+             "--exclude", "a/*"});
+  assert_true(r.ok);
+  const auto &f = r.invocation.options.filters;
+  assert_int_equal(f.size(), 3);
+  assert_false(f[0].first);
+  assert_string_equal(f[0].second.c_str(), "*");
+  assert_true(f[1].first);
+  assert_string_equal(f[1].second.c_str(), "*.txt");
+  assert_false(f[2].first);
+  assert_string_equal(f[2].second.c_str(), "a/*");
+  r = parse({"rm", "s3://b/p", "--recursive", "--exclude", "*"});
+  assert_false(r.ok);
+  assert_non_null(strstr(r.error.c_str(), "--exclude does not apply to 'rm'"));
+  assert_false(parse({"cp", "d", "s3://b/", "--recursive", "--exclude="}).ok);  // empty glob
+  assert_false(parse({"cp", "d", "s3://b/", "--recursive", "--include"}).ok);   // no value
 }
 
 void test_object_args(void **) {
@@ -339,6 +381,76 @@ void test_rate_meter(void **) {
   assert_true(m.rate() < before && m.rate() > 0.0);
 }
 
+void test_listing(void **) {
+  assert_string_equal(human_readable_size(0).c_str(), "0 Bytes");
+  assert_string_equal(human_readable_size(1).c_str(), "1 Byte");
+  assert_string_equal(human_readable_size(1023).c_str(), "1023 Bytes");
+  assert_string_equal(human_readable_size(1024).c_str(), "1.0 KiB");
+  assert_string_equal(human_readable_size(1536).c_str(), "1.5 KiB");
+  assert_string_equal(human_readable_size((1 << 20) - 600).c_str(), "1023.4 KiB");
+  assert_string_equal(human_readable_size((1 << 20) - 100).c_str(), "1.0 MiB");  // as awscli
+  assert_string_equal(human_readable_size(3ull << 29).c_str(), "1.5 GiB");
+  assert_string_equal(human_readable_size(UINT64_MAX).c_str(), "16.0 EiB");
+
+  int64_t t = 0;
+  assert_true(parse_iso8601("1970-01-01T00:00:00Z", &t));
+  assert_int_equal(t, 0);
+  assert_true(parse_iso8601("2024-01-02T03:04:05.000Z", &t));
+  assert_int_equal(t, 1704164645);
+  assert_true(parse_iso8601("2024-02-29T23:59:59.5Z", &t));
+  assert_int_equal(t, 1709251199);
+  assert_true(parse_iso8601("2024-01-02T05:04:05+02:00", &t));
+  assert_int_equal(t, 1704164645);
+  assert_true(parse_iso8601("2024-01-02T03:04:05", &t));  // no zone: UTC
+  assert_int_equal(t, 1704164645);
+  assert_false(parse_iso8601("", &t));
+  assert_false(parse_iso8601("2024-01-02", &t));
+  assert_false(parse_iso8601("2024-13-02T03:04:05Z", &t));
+  assert_false(parse_iso8601("2024-01-02T03:04:05Zjunk", &t));
+  assert_false(parse_iso8601("2024-01-02T03:04:05.Z", &t));
+  assert_false(parse_iso8601("Tue, 02 Jan 2024 03:04:05 GMT", &t));
+
+  // Times are shown in the local zone, as the AWS CLI shows them.
+  const char *old_tz = getenv("TZ");
+  std::string saved = old_tz ? old_tz : "";
+  setenv("TZ", "UTC", 1);
+  tzset();
+  assert_string_equal(format_listing_time("2024-01-02T03:04:05.000Z").c_str(),
+                      "2024-01-02 03:04:05");
+  setenv("TZ", "EST5", 1);
+  tzset();
+  assert_string_equal(format_listing_time("2024-01-02T03:04:05.000Z").c_str(),
+                      "2024-01-01 22:04:05");
+  if (old_tz) {
+    setenv("TZ", saved.c_str(), 1);
+  } else {
+    unsetenv("TZ");
+  }
+  tzset();
+  assert_string_equal(format_listing_time("yesterday").c_str(), "yesterday          ");
+  assert_string_equal(format_listing_time("").c_str(), std::string(19, ' ').c_str());
+
+  assert_string_equal(format_prefix_line("a/b/").c_str(), "                           PRE b/");
+  assert_string_equal(format_prefix_line("top/").c_str(), "                           PRE top/");
+  assert_string_equal(format_prefix_line("\xe6\x97\xa5\xe6\x9c\xac/").c_str(),
+                      "                           PRE \xe6\x97\xa5\xe6\x9c\xac/");
+  assert_string_equal(
+      format_object_line("2024-01-02 03:04:05", 1234, "d/sub/x y.txt", false, false).c_str(),
+      "2024-01-02 03:04:05       1234 x y.txt");
+  assert_string_equal(
+      format_object_line("2024-01-02 03:04:05", 1234, "d/sub/x y.txt", true, false).c_str(),
+      "2024-01-02 03:04:05       1234 d/sub/x y.txt");
+  assert_string_equal(format_object_line("2024-01-02 03:04:05", 1536, "k", false, true).c_str(),
+                      "2024-01-02 03:04:05    1.5 KiB k");
+  assert_string_equal(
+      format_object_line("2024-01-02 03:04:05", 12345678901ull, "k", false, false).c_str(),
+      "2024-01-02 03:04:05 12345678901 k");
+  assert_string_equal(format_summary(3, 1536, false).c_str(),
+                      "\nTotal Objects: 3\n   Total Size: 1536\n");
+  assert_string_equal(format_summary(3, 1536, true).c_str(),
+                      "\nTotal Objects: 3\n   Total Size: 1.5 KiB\n");
+}
+
 void test_report(void **) {
   Failure f;
   f.status = XFER_ESERVICE;
@@ -379,6 +491,18 @@ void test_report(void **) {
   assert_int_equal(exit_code_for(XFER_EIO, false), 3);
   assert_int_equal(exit_code_for(XFER_ECANCELLED, true), 130);
   assert_int_equal(exit_code_for(XFER_EIO, true), 130);
+
+  assert_string_equal(tree_summary_line("upload", "./d", "s3://b/p/", 12, 0).c_str(),
+                      "upload: ./d to s3://b/p/: 12 bytes");
+  assert_string_equal(tree_summary_line("download", "s3://b/p/", "./d", 1536, 2).c_str(),
+                      "download: s3://b/p/ to ./d: 1536 bytes (1.5 KiB), 2 failed");
+  assert_string_equal(delete_summary_line(300, 0).c_str(), "deleted 300 objects");
+  assert_string_equal(delete_summary_line(1, 0).c_str(), "deleted 1 object");
+  assert_string_equal(delete_summary_line(0, 3).c_str(), "deleted 0 objects, 3 failed");
+  assert_string_equal(item_message("PUT: NoSuchBucket (404): gone\n").c_str(),
+                      "NoSuchBucket (404): gone");
+  assert_string_equal(item_message("AccessDenied: no").c_str(), "AccessDenied: no");
+  assert_string_equal(item_message("").c_str(), "failed");
 }
 
 }  // namespace
@@ -390,10 +514,12 @@ int main(void) {
       cmocka_unit_test(test_counts_and_names),
       cmocka_unit_test(test_s3_urls),
       cmocka_unit_test(test_command_line),
+      cmocka_unit_test(test_tree_options),
       cmocka_unit_test(test_object_args),
       cmocka_unit_test(test_paths),
       cmocka_unit_test(test_progress_format),
       cmocka_unit_test(test_rate_meter),
+      cmocka_unit_test(test_listing),
       cmocka_unit_test(test_report),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
