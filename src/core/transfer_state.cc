@@ -61,10 +61,12 @@ std::vector<std::pair<std::string, std::string>> TransferState::failures() const
 
 void TransferState::finish(Result r) {
   std::deque<Event> dropped;
+  std::function<void()> on_stop;  // released here: it may hold the op that holds this state
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (finished_) return;
     finished_ = true;
+    on_stop.swap(on_stop_);
     if (error_.ok()) {
       result_ = std::move(r);
       // Success means every byte was done: make the last progress say so exactly.
