@@ -1014,6 +1014,13 @@ XFER_API int xfer_future_done(const xfer_future *f);
  * the future ends with #XFER_ECANCELLED. A thread waiting on @p f wakes at once. Does not
  * wait for the end: xfer_future_wait() does.
  *
+ * A cancel cannot take back what the server may already have done. Once a transfer has
+ * passed its commit point (CompleteMultipartUpload sent, the last byte of a PutObject sent,
+ * a CopyObject or DeleteObject sent, a download's temporary file about to be renamed onto
+ * its target), a cancel waits for that step and the future reports its real outcome: #XFER_OK
+ * if the object (or file) now exists, #XFER_ECANCELLED if the step failed. So
+ * #XFER_ECANCELLED always means nothing was made or replaced.
+ *
  * @param f The future; a no-op on a finished transfer. NULL sets #XFER_EINVAL in
  *          xfer_last_error().
  * @par Thread safety

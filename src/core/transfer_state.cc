@@ -5,11 +5,17 @@
 
 namespace xfer::core {
 
+namespace {
+constexpr const char *kCancelledMessage = "the transfer was cancelled";
+}
+
 void TransferState::fail(Error e) {
   std::function<void()> on_stop;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (finished_) return;
+    // A commit that failed after the user cancelled: the user's cancel is the story.
+    if (error_.ok() && cancel_deferred_) error_ = Error(Code::Cancelled, kCancelledMessage);
     if (error_.ok()) error_ = std::move(e);
     stopping_.store(true, std::memory_order_release);
     on_stop.swap(on_stop_);
@@ -17,6 +23,26 @@ void TransferState::fail(Error e) {
   cv_.notify_all();
   if (on_stop) on_stop();
   drain_cancelled();
+}
+
+void TransferState::cancel() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (finished_) return;
+    if (committing_) {
+      cancel_deferred_ = true;
+      return;
+    }
+  }
+  fail(Error(Code::Cancelled, kCancelledMessage));
+}
+
+bool TransferState::begin_commit() {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (committing_) return true;
+  if (stopping_.load(std::memory_order_acquire)) return false;
+  committing_ = true;
+  return true;
 }
 
 Error TransferState::first_error() const {

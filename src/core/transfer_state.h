@@ -68,13 +68,20 @@ class TransferState {
   void post(Event ev);
   // Ends the transfer: the status is the first error, or Ok with this result. Once only.
   void finish(Result r);
+  // The commit point: the request (or rename) that makes the result visible is about to
+  // happen, and past this point the server or the file system may act on it whatever the
+  // client does. From here a cancel no longer stops the transfer; it ends with the outcome of
+  // the commit (or Cancelled if the commit fails). False when the transfer is already
+  // stopping: then do not commit. Idempotent (a retried commit asks again).
+  bool begin_commit();
 
   // ---- user side -----------------------------------------------------------------------
   // Runs events and progress on the calling thread until finished or the deadline passes.
   // Returns the final code, or Code::TimedOut while the transfer still runs.
   Code wait(int64_t timeout_ms);
   bool done() const;
-  void cancel() { fail(Error(Code::Cancelled, "the transfer was cancelled")); }
+  // Stops the transfer, unless it has passed its commit point (see begin_commit()).
+  void cancel();
   // Waits for the end without running user callbacks (used after cancel, on free).
   void wait_finished();
   Code status() const;  // Code::Ok also while running: check done() first
@@ -89,6 +96,8 @@ class TransferState {
   std::condition_variable cv_;
   std::deque<Event> events_;
   bool finished_ = false;
+  bool committing_ = false;       // past the commit point: cancels are deferred
+  bool cancel_deferred_ = false;  // a cancel came while committing
   Error error_;
   Result result_;
   std::atomic<bool> stopping_{false};

@@ -120,6 +120,11 @@ size_t on_read(char *buf, size_t size, size_t n, void *p) {
     x->read_failed = true;
     return CURL_READFUNC_ABORT;
   }
+  if (x->sent + uint64_t(got) == x->req->body_size && x->req->before_last_byte &&
+      !x->req->before_last_byte()) {
+    x->cancelled = true;
+    return CURL_READFUNC_ABORT;
+  }
   x->sent += uint64_t(got);
   if (x->req->on_sent) x->req->on_sent(x->sent);
   return size_t(got);

@@ -31,6 +31,9 @@ struct Request {
   // Called once the status line and headers of the final answer are in, before any body
   // byte; returning false aborts the request (for example on a wrong Content-Range).
   std::function<bool(int status, const std::map<std::string, std::string> &headers)> on_headers;
+  // Called before the last body byte is handed to the connection (the server may act on the
+  // request once it has it); returning false aborts the request as cancelled instead.
+  std::function<bool()> before_last_byte;
   // Progress of body bytes sent (upload) as they go; may be called many times.
   std::function<void(uint64_t sent_total)> on_sent;
 };

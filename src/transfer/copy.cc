@@ -72,7 +72,7 @@ class Copy final : public Op {
     c.req.payload_hash = s3::kEmptySha256;
     c.error_body_on_200 = true;
     http::Response r;
-    core::Error e = call(c, r);
+    core::Error e = commit_call(c, r);
     if (e) return fail_and_finish(e);
     auto parsed = s3::parse_copy_object(r.body);
     if (!parsed)
@@ -134,7 +134,7 @@ class Copy final : public Op {
       last = --running_ == 0;
     }
     if (!last) return;
-    if (!st_->stopping()) {
+    if (st_->begin_commit()) {
       core::Result res;
       core::Error e = mp_->complete(st_->stop_flag(), res);
       if (!e) return st_->finish(std::move(res));
@@ -174,7 +174,7 @@ class Single final : public Op {
             memory_body(reinterpret_cast<const uint8_t *>(body_.data()), body_.size());
       }
       http::Response r;
-      core::Error e = call(c, r);
+      core::Error e = commit_call(c, r);
       if (e) {
         st_->fail(e);
         return st_->finish(core::Result());

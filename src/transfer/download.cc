@@ -301,7 +301,7 @@ class FileDownload final : public Download {
   void end(core::Error e) {
     if (!e && !st_->stopping()) e = verify_object(info_);
     if (e) st_->fail(e);
-    if (st_->stopping()) {
+    if (!st_->begin_commit()) {  // past it, the rename replaces the target: cancels wait
       tmp_.discard();
       st_->finish(core::Result());
       return;

@@ -13,6 +13,17 @@ void Op::run_task(std::function<void()> fn) {
   eng_.executor().submit([self, fn = std::move(fn)] { fn(); });
 }
 
+core::Error Op::commit_call(Call &c, http::Response &r) {
+  if (c.http.body_size == 0) {
+    if (!st_->begin_commit())
+      return core::Error(core::Code::Cancelled, "the request was cancelled");
+  } else {
+    core::TransferState *st = st_.get();
+    c.http.before_last_byte = [st] { return st->begin_commit(); };
+  }
+  return call(c, r);
+}
+
 s3::S3Request Op::request(const char *method) const {
   s3::S3Request r;
   r.method = method;

@@ -51,6 +51,10 @@ class Op : public std::enable_shared_from_this<Op> {
   s3::S3Request request(const char *method) const;
   // A request that stops when the transfer stops.
   core::Error call(Call &c, http::Response &r) { return eng_.call(c, r, st_->stop_flag()); }
+  // The request that makes the result visible (PutObject, CopyObject, DeleteObject): a cancel
+  // stops it only until its last body byte goes out; past that point the server may act on it,
+  // so the transfer waits for the answer and reports it (TransferState::begin_commit()).
+  core::Error commit_call(Call &c, http::Response &r);
   // The checksum algorithm of this transfer: ChecksumAlgorithm arg, else the config's.
   s3::ChecksumAlgorithm checksum_algorithm() const;
   bool sign_payload() const;

@@ -97,7 +97,7 @@ class FileUpload final : public Op {
     SentTracker tracker{st_.get()};
     c.http.on_sent = [&tracker](uint64_t s) { tracker(s); };
     http::Response r;
-    e = call(c, r);
+    e = commit_call(c, r);
     if (e) return fail_and_finish(e);
     core::Result res;
     take_object_headers(r, res);
@@ -162,7 +162,7 @@ class FileUpload final : public Op {
   }
 
   void finalize() {
-    if (!st_->stopping()) {
+    if (st_->begin_commit()) {
       core::Result res;
       core::Error e = mp_->complete(st_->stop_flag(), res);
       if (!e) {
@@ -348,7 +348,7 @@ class StreamUpload final : public Op {
     SentTracker tracker{st_.get()};
     c.http.on_sent = [&tracker](uint64_t s) { tracker(s); };
     http::Response r;
-    core::Error e = call(c, r);
+    core::Error e = commit_call(c, r);
     if (e) {
       st_->fail(e);
     } else {
@@ -455,7 +455,9 @@ class StreamUpload final : public Op {
       case kComplete:
         run_task([this] {
           core::Result res;
-          core::Error e = mp_->complete(st_->stop_flag(), res);
+          core::Error e = st_->begin_commit()
+                              ? mp_->complete(st_->stop_flag(), res)
+                              : core::Error(core::Code::Cancelled, "the transfer was cancelled");
           if (!e) return st_->finish(std::move(res));
           st_->fail(e);
           mp_->abort();

@@ -203,6 +203,22 @@ char *s3check(const char *fmt, ...) {
   return out;
 }
 
+void assert_stored(const char *bucket, const char *key, const uint8_t *data, size_t len) {
+  char outside[700];
+  snprintf(outside, sizeof outside, "%s/stored.out", tmp_dir());
+  char *r = s3check("get\x1f%s\x1f%s\x1f%s", bucket, key, outside);
+  if (!r) fprintf(stderr, "s3check cannot get '%s'\n", key);
+  assert_non_null(r);
+  free(r);
+  size_t got_len = 0;
+  uint8_t *got = read_file(outside, &got_len);
+  assert_non_null(got);
+  assert_int_equal(got_len, len);
+  assert_memory_equal(got, data, len);
+  free(got);
+  unlink(outside);
+}
+
 int open_uploads(const char *prefix) {
   if (env_is("s3rver")) return -1;
   char *out = s3check("list-uploads\x1f%s", env_get()->bucket);

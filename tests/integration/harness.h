@@ -45,6 +45,8 @@ char *s3check(const char *fmt, ...);
 /* Number of open multipart uploads in the test bucket whose key starts with prefix. -1 when
  * the server cannot list them (s3rver). */
 int open_uploads(const char *prefix);
+/* Reads bucket/key with the independent checker and asserts it holds exactly data[0..len). */
+void assert_stored(const char *bucket, const char *key, const uint8_t *data, size_t len);
 
 /* A unique key prefix for this test run so runs do not see each other's objects. */
 const char *run_prefix(void);

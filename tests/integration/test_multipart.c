@@ -120,16 +120,7 @@ static void test_multipart_copy_keeps_metadata(void **state) {
   assert_non_null(strstr(head, "\"x-amz-meta-colour\": \"blue\""));
   assert_non_null(strstr(head, "-3\\\"")); /* three parts: 5 + 5 + 1 MiB */
   free(head);
-  char outside[700];
-  snprintf(outside, sizeof outside, "%s/copied.bin", tmp_dir());
-  char *r = s3check("get\x1f%s\x1f%s\x1f%s", e->bucket, dst, outside);
-  assert_non_null(r);
-  free(r);
-  size_t len = 0;
-  uint8_t *got = read_file(outside, &len);
-  assert_int_equal(len, size);
-  assert_memory_equal(got, data, size);
-  free(got);
+  assert_stored(e->bucket, dst, data, size);
   free(data);
   xfer_manager_free(m);
 }

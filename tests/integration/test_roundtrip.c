@@ -53,16 +53,7 @@ static void roundtrip_file(xfer_manager *m, size_t size, uint32_t seed) {
   assert_memory_equal(got, data, size);
 
   /* What the server stored, read by the independent checker. */
-  char outside[700];
-  snprintf(outside, sizeof outside, "%s/outside-%zu.bin", tmp_dir(), size);
-  char *r = s3check("get\x1f%s\x1f%s\x1f%s", e->bucket, key, outside);
-  assert_non_null(r);
-  free(r);
-  size_t olen = 0;
-  uint8_t *o = read_file(outside, &olen);
-  assert_int_equal(olen, size);
-  assert_memory_equal(o, data, size);
-  free(o);
+  assert_stored(e->bucket, key, data, size);
   free(got);
   free(data);
 }

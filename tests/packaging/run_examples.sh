@@ -53,8 +53,11 @@ ok "upload_stream round trips: $size bytes, 1000 bytes, empty"
 last=$(tail -n 1 progress.err)
 [[ $last == *" 100% $size/$size bytes" ]] || { cat progress.err; fail "progress did not end at 100%"; }
 grep -q "^done: $size bytes" progress.out || fail "progress: $(cat progress.out)"
+# The cancel lands at the first progress report (100 ms in): 64 MiB keep the upload running
+# well past it even on a fast server, so it is still sending parts, before its commit point.
+head -c $((64 << 20)) /dev/urandom >big
 rc=0
-"$BIN/progress" data "$B" "$P/cancelled" --cancel-after 1 2>/dev/null >cancel.out || rc=$?
+"$BIN/progress" big "$B" "$P/cancelled" --cancel-after 1 2>/dev/null >cancel.out || rc=$?
 [ $rc -eq 3 ] || fail "progress --cancel-after 1 exited $rc, not 3 (cancelled): $(cat cancel.out)"
 s3check list-objects "$B" "$P/cancelled" >objects.json
 [ "$(cat objects.json)" = "[]" ] || fail "a cancelled upload left an object: $(cat objects.json)"
