@@ -415,6 +415,18 @@ XFER_API xfer_status xfer_config_set_verify_tls(xfer_config *c, int on);
 XFER_API xfer_status xfer_config_set_sign_payload(xfer_config *c, int on);
 
 /**
+ * @brief Sets the chunk size of signed aws-chunked uploads (default 64 KiB).
+ *
+ * Used by xfer_upload_fileobj_chunked() only: each chunk of this many payload bytes carries
+ * its own signature, and such an upload holds two chunks in memory.
+ *
+ * @param c The config.
+ * @param bytes From 8 KiB (S3's minimum) to 16 MiB.
+ * @return #XFER_OK; #XFER_EINVAL if @p c is NULL or @p bytes out of range.
+ */
+XFER_API xfer_status xfer_config_set_aws_chunk_size(xfer_config *c, uint32_t bytes);
+
+/**
  * @brief Sets the connection timeout (default 10000 ms).
  *
  * @param c The config.
@@ -711,6 +723,47 @@ XFER_API xfer_future *xfer_upload_fileobj(xfer_manager *m, xfer_read_fn read, vo
                                           void *progress_data);
 
 /**
+ * @brief Uploads exactly @p size bytes that a read callback supplies, streaming every request
+ *        body as signed aws-chunked data, with no part buffers.
+ *
+ * For memory-tight callers (a data logger next to firmware) that know the length up front.
+ * Each body is sent as it is read, in chunks of xfer_config_set_aws_chunk_size() bytes, each
+ * with its own SigV4 signature chained from the request's (STREAMING-AWS4-HMAC-SHA256-PAYLOAD,
+ * Content-Encoding aws-chunked): the server verifies every chunk, so no checksum header is
+ * sent and xfer_future_checksum() is NULL. The upload holds two chunks in memory whatever the
+ * size; at or above the multipart threshold it goes multipart with ChunksizeAdjuster's part
+ * size, one part after another (the stream is read in order).
+ *
+ * The cost of holding no part: once a request body's first bytes have been read, a failed
+ * request cannot be sent again, so the transfer fails (its multipart upload aborted) instead
+ * of retrying. Failures before any body byte (connection refused, for instance) are retried.
+ *
+ * The read callback is called only while a thread waits on the future, never for more than
+ * @p size bytes in all; ending early fails the transfer with #XFER_EIO.
+ *
+ * Servers: AWS S3 and Ceph radosgw verify chunk signatures. Swift's s3api answers
+ * 501 NotImplemented; some S3-compatible servers store the framing as data. Credentials are
+ * required (the chunks are signed).
+ *
+ * @param m The manager.
+ * @param read The read callback; not NULL.
+ * @param read_data User data for @p read.
+ * @param size The exact number of bytes the stream holds, up to 5 TiB.
+ * @param bucket The bucket.
+ * @param key The object key.
+ * @param args Extra arguments, or NULL (as for xfer_upload_fileobj()).
+ * @param progress Progress callback, or NULL; counts payload bytes sent.
+ * @param progress_data User data for @p progress.
+ * @return A future owned by the caller, or NULL (see @ref transfers; also #XFER_EINVAL
+ *         without credentials).
+ */
+XFER_API xfer_future *xfer_upload_fileobj_chunked(xfer_manager *m, xfer_read_fn read,
+                                                  void *read_data, uint64_t size,
+                                                  const char *bucket, const char *key,
+                                                  const xfer_args *args, xfer_progress_fn progress,
+                                                  void *progress_data);
+
+/**
  * @brief Downloads an object into a local file.
  *
  * Ranges are fetched in parallel and written at their offsets (pwrite) into a temporary file
@@ -904,7 +957,8 @@ XFER_API void xfer_dir_options_free(xfer_dir_options *o);
  * @param include 1 to include what matches, 0 to exclude it.
  * @return #XFER_OK; #XFER_EINVAL for NULL or an empty pattern.
  */
-XFER_API xfer_status xfer_dir_options_add_filter(xfer_dir_options *o, const char *glob, int include);
+XFER_API xfer_status xfer_dir_options_add_filter(xfer_dir_options *o, const char *glob,
+                                                 int include);
 /**
  * @brief How many files move at once (1..10000). Default: the manager's max_concurrency.
  * @param o The options.
@@ -933,8 +987,8 @@ XFER_API xfer_status xfer_dir_options_set_max_files_in_flight(xfer_dir_options *
  */
 XFER_API xfer_future *xfer_upload_directory(xfer_manager *m, const char *dir, const char *bucket,
                                             const char *prefix, const xfer_args *args,
-                                            const xfer_dir_options *opts,
-                                            xfer_progress_fn progress, void *progress_data);
+                                            const xfer_dir_options *opts, xfer_progress_fn progress,
+                                            void *progress_data);
 
 /**
  * @brief Downloads every object under @p prefix into @p dir, creating folders as needed.

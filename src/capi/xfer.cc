@@ -352,6 +352,13 @@ xfer_status xfer_config_set_sign_payload(xfer_config *c, int on) {
   return XFER_OK;
 }
 
+xfer_status xfer_config_set_aws_chunk_size(xfer_config *c, uint32_t bytes) {
+  xfer_status s = config_range(c, "xfer_config_set_aws_chunk_size", bytes, 8 * 1024,
+                               16 * 1024 * 1024, "the chunk size (bytes)");
+  if (s == XFER_OK) c->cfg.aws_chunk_size = bytes;
+  return s;
+}
+
 xfer_status xfer_config_set_connect_timeout_ms(xfer_config *c, uint32_t ms) {
   xfer_status s =
       config_range(c, "xfer_config_set_connect_timeout_ms", ms, 1, 600000, "the timeout (ms)");
@@ -461,26 +468,64 @@ xfer_future *xfer_upload_file(xfer_manager *m, const char *path, const char *buc
   });
 }
 
+namespace {
+
+// The read-callback uploads: checks their common arguments, then starts one.
+using StreamStart = std::function<std::shared_ptr<xfer::core::TransferState>(
+    tr::ReadFn, tr::Target, tr::ExtraArgs, xfer::core::ProgressFn, xfer::core::Error *)>;
+
+xfer_future *upload_from_reader(const char *fn, xfer_manager *m, xfer_read_fn read, void *read_data,
+                                const char *bucket, const char *key, const xfer_args *args,
+                                xfer_progress_fn progress, void *progress_data,
+                                const StreamStart &start) {
+  if (!manager_ok(m, fn) || !need(bucket, fn, "bucket") || !need(key, fn, "key")) return nullptr;
+  if (!read) {
+    einval(std::string(fn) + ": read is NULL");
+    return nullptr;
+  }
+  bool ok;
+  auto a = args_for(args, tr::Operation::Upload, fn, &ok);
+  if (!ok) return nullptr;
+  xfer::core::Error err;
+  tr::ReadFn rf = [read, read_data](uint8_t *buf, size_t cap) { return read(buf, cap, read_data); };
+  auto st =
+      start(std::move(rf), {bucket, key}, std::move(a), progress_fn(progress, progress_data), &err);
+  return wrap(std::move(st), err);
+}
+
+}  // namespace
+
 xfer_future *xfer_upload_fileobj(xfer_manager *m, xfer_read_fn read, void *read_data,
                                  const char *bucket, const char *key, const xfer_args *args,
                                  xfer_progress_fn progress, void *progress_data) {
   return guard<xfer_future *>(nullptr, [&]() -> xfer_future * {
-    const char *fn = "xfer_upload_fileobj";
-    if (!manager_ok(m, fn) || !need(bucket, fn, "bucket") || !need(key, fn, "key")) return nullptr;
-    if (!read) {
-      einval("xfer_upload_fileobj: read is NULL");
+    return upload_from_reader(
+        "xfer_upload_fileobj", m, read, read_data, bucket, key, args, progress, progress_data,
+        [m](tr::ReadFn rf, tr::Target t, tr::ExtraArgs a, xfer::core::ProgressFn p,
+            xfer::core::Error *err) {
+          return tr::start_upload_stream(*m->engine, std::move(rf), std::move(t), std::move(a),
+                                         std::move(p), err);
+        });
+  });
+}
+
+xfer_future *xfer_upload_fileobj_chunked(xfer_manager *m, xfer_read_fn read, void *read_data,
+                                         uint64_t size, const char *bucket, const char *key,
+                                         const xfer_args *args, xfer_progress_fn progress,
+                                         void *progress_data) {
+  return guard<xfer_future *>(nullptr, [&]() -> xfer_future * {
+    if (size > (5ull << 40)) {
+      einval("xfer_upload_fileobj_chunked: size is above S3's 5 TiB object limit");
       return nullptr;
     }
-    bool ok;
-    auto a = args_for(args, tr::Operation::Upload, fn, &ok);
-    if (!ok) return nullptr;
-    xfer::core::Error err;
-    tr::ReadFn rf = [read, read_data](uint8_t *buf, size_t cap) {
-      return read(buf, cap, read_data);
-    };
-    auto st = tr::start_upload_stream(*m->engine, std::move(rf), {bucket, key}, std::move(a),
-                                      progress_fn(progress, progress_data), &err);
-    return wrap(std::move(st), err);
+    return upload_from_reader("xfer_upload_fileobj_chunked", m, read, read_data, bucket, key, args,
+                              progress, progress_data,
+                              [m, size](tr::ReadFn rf, tr::Target t, tr::ExtraArgs a,
+                                        xfer::core::ProgressFn p, xfer::core::Error *err) {
+                                return tr::start_upload_chunked(*m->engine, std::move(rf), size,
+                                                                std::move(t), std::move(a),
+                                                                std::move(p), err);
+                              });
   });
 }
 

@@ -37,6 +37,7 @@ struct Exchange {
   bool aborted_by_headers = false;
   bool body_failed = false;
   bool read_failed = false;
+  bool rewind_refused = false;  // libcurl wanted to send a read-once body again
   bool cancelled = false;
 };
 
@@ -116,6 +117,10 @@ size_t on_read(char *buf, size_t size, size_t n, void *p) {
     return CURL_READFUNC_ABORT;
   }
   int64_t got = x->req->read_body(buf, cap, x->sent);
+  if (got <= 0 && is_cancelled(x)) {  // a body that waited for data, until the cancel
+    x->cancelled = true;
+    return CURL_READFUNC_ABORT;
+  }
   if (got <= 0 || uint64_t(got) > cap) {
     x->read_failed = true;
     return CURL_READFUNC_ABORT;
@@ -134,6 +139,10 @@ int on_seek(void *p, curl_off_t offset, int origin) {
   auto *x = static_cast<Exchange *>(p);
   if (origin != SEEK_SET || offset < 0 || uint64_t(offset) > x->req->body_size)
     return CURL_SEEKFUNC_CANTSEEK;
+  if (!x->req->rewindable && uint64_t(offset) != x->sent) {
+    x->rewind_refused = true;
+    return CURL_SEEKFUNC_CANTSEEK;
+  }
   x->sent = uint64_t(offset);
   return CURL_SEEKFUNC_OK;
 }
@@ -167,6 +176,14 @@ core::Error map_curl_error(CURLcode rc, const Exchange &x, const char *errbuf) {
   }
   if (x.body_failed) return core::Error(core::Code::Io, "writing the response body failed");
   if (x.read_failed) return core::Error(core::Code::Io, "reading the request body failed");
+  if (x.rewind_refused) {
+    core::Error e(core::Code::Network,
+                  "network error: the connection broke while the body "
+                  "was being sent (" +
+                      detail + ")");
+    e.retryable = true;  // a fresh request may still be possible (Call::can_retry decides)
+    return e;
+  }
   if (x.aborted_by_headers) {
     core::Error e(core::Code::Network, "the response headers were rejected");
     return e;

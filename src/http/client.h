@@ -25,6 +25,9 @@ struct Request {
   // number of bytes written (> 0), or -1 to fail the request. Without read_body, no body.
   uint64_t body_size = 0;
   std::function<int64_t(char *buf, size_t cap, uint64_t offset)> read_body;
+  // False for a body that can be read once only: libcurl may not rewind it to send it again
+  // on a fresh connection (the request fails as a network error instead).
+  bool rewindable = true;
   // Response body of a 2xx answer: streamed to on_body (false aborts as an I/O error); without
   // it the body is kept in Response::body. Error answers are always kept (capped) for parsing.
   std::function<bool(const char *data, size_t len)> on_body;

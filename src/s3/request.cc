@@ -90,6 +90,10 @@ PreparedRequest prepare(const Endpoint &ep, const S3Request &req, std::time_t no
   if (ep.creds.access_key.empty()) return out;  // anonymous
   SignedHeaders sh = sign_headers(s, p);
   for (auto &h : sh.add_headers) out.headers.push_back(h);
+  out.signature = std::move(sh.signature);
+  out.amz_date = p.amz_date;
+  out.scope = std::move(sh.scope);
+  out.signing_key = std::move(sh.signing_key);
   return out;
 }
 

@@ -37,6 +37,8 @@ struct S3Request {
 struct PreparedRequest {
   std::string url;
   KeyValues headers;  // everything to send, signature included
+  // What an aws-chunked body's chunk signatures chain from (empty when anonymous).
+  std::string signature, amz_date, scope, signing_key;
 };
 
 // Chooses addressing, adds host, x-amz-content-sha256, x-amz-date and the signature.

@@ -166,15 +166,14 @@ std::string build_string_to_sign(const SigningParams &p, const std::string &scop
   return sts;
 }
 
-std::string compute_signature(const SigningParams &p, const std::string &string_to_sign) {
+}  // namespace
+
+std::string derive_signing_key(const SigningParams &p) {
   std::string k = hmac_sha256("AWS4" + p.creds.secret_key, p.amz_date.substr(0, 8));
   k = hmac_sha256(k, p.region);
   k = hmac_sha256(k, p.service);
-  k = hmac_sha256(k, "aws4_request");
-  return hex_encode(hmac_sha256(k, string_to_sign));
+  return hmac_sha256(k, "aws4_request");
 }
-
-}  // namespace
 
 std::string canonical_query_string(const std::vector<std::pair<std::string, std::string>> &query) {
   std::vector<std::pair<std::string, std::string>> enc;
@@ -213,8 +212,10 @@ SignedHeaders sign_headers(const HttpToSign &req, const SigningParams &params) {
   out.canonical_request =
       build_canonical_request(req, params, canonical_query_string(req.query), ch);
   out.string_to_sign = build_string_to_sign(params, scope, out.canonical_request);
-  out.signature = compute_signature(params, out.string_to_sign);
+  out.signing_key = derive_signing_key(params);
+  out.signature = hex_encode(hmac_sha256(out.signing_key, out.string_to_sign));
   out.signed_headers = ch.signed_headers;
+  out.scope = scope;
   out.add_headers.emplace_back("x-amz-date", params.amz_date);
   if (!params.creds.session_token.empty()) {
     out.add_headers.emplace_back("x-amz-security-token", params.creds.session_token);
@@ -244,7 +245,7 @@ PresignResult presign(const HttpToSign &req, const SigningParams &params, uint32
   out.canonical_request =
       build_canonical_request(req, params, canonical_query_string(out.query), ch);
   out.string_to_sign = build_string_to_sign(params, scope, out.canonical_request);
-  out.signature = compute_signature(params, out.string_to_sign);
+  out.signature = hex_encode(hmac_sha256(derive_signing_key(params), out.string_to_sign));
   out.query.emplace_back("X-Amz-Signature", out.signature);
   return out;
 }

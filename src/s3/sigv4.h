@@ -33,6 +33,8 @@ struct HttpToSign {
 
 struct SignedHeaders {
   std::string canonical_request, string_to_sign, signature, signed_headers;
+  std::string scope;        // "YYYYMMDD/region/service/aws4_request"
+  std::string signing_key;  // raw 32 bytes, for signing what follows (aws-chunked bodies)
   // To set on the request, replacing any header of the same name:
   // x-amz-date, x-amz-security-token (only with a session token), authorization.
   std::vector<std::pair<std::string, std::string>> add_headers;
@@ -59,6 +61,9 @@ PresignResult presign(const HttpToSign &req, const SigningParams &params, uint32
 // Each name and value uri_encode'd (slashes too), sorted by encoded name then encoded
 // value, joined as "n=v&n=v"; a parameter without a value gives "n=".
 std::string canonical_query_string(const std::vector<std::pair<std::string, std::string>> &query);
+
+// The SigV4 signing key of params' day, region and service (raw 32 bytes).
+std::string derive_signing_key(const SigningParams &params);
 
 // "YYYYMMDDTHHMMSSZ" in UTC.
 std::string format_amz_date(std::time_t t);

@@ -33,7 +33,8 @@ struct Config {
   uint32_t stall_timeout_ms =
       30000;                 // a request moving no byte for this long fails (and is retried)
   bool content_md5 = false;  // send Content-MD5 for servers that check it
-  uint32_t max_request_attempts = 5;  // per request, for answers and errors worth retrying
+  uint32_t max_request_attempts = 5;    // per request, for answers and errors worth retrying
+  uint32_t aws_chunk_size = 64 * 1024;  // payload bytes per signed aws-chunked chunk
 };
 
 }  // namespace xfer::transfer

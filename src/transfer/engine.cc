@@ -110,6 +110,7 @@ core::Error Engine::call(Call &c, http::Response &resp, const std::atomic<bool> 
   for (unsigned attempt = 1;; attempt++) {
     if (c.before_attempt) c.before_attempt(c);
     s3::PreparedRequest p = s3::prepare(cfg_.endpoint, c.req, std::time(nullptr));
+    if (c.on_prepared) c.on_prepared(p);
     c.http.method = c.req.method;
     c.http.url = std::move(p.url);
     c.http.headers = std::move(p.headers);
@@ -125,6 +126,10 @@ core::Error Engine::call(Call &c, http::Response &resp, const std::atomic<bool> 
     }
     last = e;
     if (!e.retryable || attempt >= max_attempts) return last;
+    if (c.can_retry && !c.can_retry()) {
+      last.message += " (not retried: the streamed body cannot be sent again)";
+      return last;
+    }
     unsigned cost = e.code == core::Code::Service ? kCostThrottle : kCostNetwork;
     if (!budget_.take(cost)) {
       last.message += " (retry budget exhausted)";

@@ -35,6 +35,11 @@ struct Call {
   http::Request http;  // body, sinks and callbacks; url and headers are filled in per attempt
   // Called before each attempt (the first included), e.g. to move a Range past received bytes.
   std::function<void(Call &)> before_attempt;
+  // Called after each attempt is signed, before it is sent (an aws-chunked body chains its
+  // chunk signatures from the request's).
+  std::function<void(const s3::PreparedRequest &)> on_prepared;
+  // Asked before a retry: false makes the failure final (a streamed body that is gone).
+  std::function<bool()> can_retry;
   unsigned max_attempts = 0;       // 0: the configured default
   bool error_body_on_200 = false;  // CompleteMultipartUpload and CopyObject: an <Error> in a 200
 };

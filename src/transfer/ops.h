@@ -59,6 +59,11 @@ std::shared_ptr<core::TransferState> start_upload_file(Engine &e, const std::str
 std::shared_ptr<core::TransferState> start_upload_stream(Engine &e, ReadFn read, Target t,
                                                          ExtraArgs args, core::ProgressFn progress,
                                                          core::Error *err);
+// Exactly size bytes from read, with signed aws-chunked bodies and no part buffers.
+std::shared_ptr<core::TransferState> start_upload_chunked(Engine &e, ReadFn read, uint64_t size,
+                                                          Target t, ExtraArgs args,
+                                                          core::ProgressFn progress,
+                                                          core::Error *err);
 std::shared_ptr<core::TransferState> start_download_file(Engine &e, Target t,
                                                          const std::string &path, ExtraArgs args,
                                                          core::ProgressFn progress,

@@ -77,6 +77,7 @@ static void test_config_setters(void **state) {
   EXPECT_EINVAL(xfer_config_set_sign_payload(NULL, 1));
   EXPECT_EINVAL(xfer_config_set_connect_timeout_ms(NULL, 1));
   EXPECT_EINVAL(xfer_config_set_stall_timeout_ms(NULL, 5000));
+  EXPECT_EINVAL(xfer_config_set_aws_chunk_size(NULL, 65536));
   EXPECT_EINVAL(xfer_config_set_content_md5(NULL, 1));
 
   xfer_config *c = cfg();
@@ -101,6 +102,8 @@ static void test_config_setters(void **state) {
   EXPECT_EINVAL(xfer_config_set_checksum_algorithm(c, "MD5"));
   EXPECT_EINVAL(xfer_config_set_connect_timeout_ms(c, 0));
   EXPECT_EINVAL(xfer_config_set_stall_timeout_ms(c, 999));
+  EXPECT_EINVAL(xfer_config_set_aws_chunk_size(c, 8191));
+  EXPECT_EINVAL(xfer_config_set_aws_chunk_size(c, 16 * 1024 * 1024 + 1));
   /* Valid values still work after the failures. */
   assert_int_equal(xfer_config_set_checksum_algorithm(c, "crc32c"), XFER_OK);
   assert_int_equal(xfer_config_set_max_bandwidth(c, 0), XFER_OK);
@@ -150,6 +153,23 @@ static void test_manager_and_transfers(void **state) {
   EXPECT_NULL(xfer_upload_fileobj(m, NULL, NULL, "b", "k", NULL, NULL, NULL));
   EXPECT_NULL(xfer_upload_fileobj(m, rd, NULL, NULL, "k", NULL, NULL, NULL));
   EXPECT_NULL(xfer_upload_fileobj(m, rd, NULL, "b", NULL, NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_fileobj_chunked(NULL, rd, NULL, 10, "b", "k", NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_fileobj_chunked(m, NULL, NULL, 10, "b", "k", NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_fileobj_chunked(m, rd, NULL, 10, NULL, "k", NULL, NULL, NULL));
+  EXPECT_NULL(xfer_upload_fileobj_chunked(m, rd, NULL, 10, "b", "", NULL, NULL, NULL));
+  EXPECT_NULL(
+      xfer_upload_fileobj_chunked(m, rd, NULL, (5ull << 40) + 1, "b", "k", NULL, NULL, NULL));
+  {
+    /* Without credentials there is nothing to sign the chunks with. */
+    xfer_config *anon = xfer_config_new();
+    assert_int_equal(xfer_config_set_endpoint(anon, "http://127.0.0.1:9"), XFER_OK);
+    xfer_manager *am = xfer_manager_new(anon);
+    assert_non_null(am);
+    EXPECT_NULL(xfer_upload_fileobj_chunked(am, rd, NULL, 10, "b", "k", NULL, NULL, NULL));
+    assert_non_null(strstr(xfer_last_error(), "credentials"));
+    xfer_manager_free(am);
+    xfer_config_free(anon);
+  }
   EXPECT_NULL(xfer_download_file(NULL, "b", "k", "/tmp/x", NULL, NULL, NULL));
   EXPECT_NULL(xfer_download_file(m, NULL, "k", "/tmp/x", NULL, NULL, NULL));
   EXPECT_NULL(xfer_download_file(m, "b", NULL, "/tmp/x", NULL, NULL, NULL));

@@ -341,6 +341,19 @@ void proxy_stop(void) {
   g_proxy_endpoint[0] = 0;
 }
 
+int test_teardown(void **state) {
+  (void)state;
+  if (g_proxy_endpoint[0]) free(proxy_ctl("clear", NULL)); /* no rule outlives its test */
+  tmp_cleanup();
+  return 0;
+}
+
+int group_teardown(void **state) {
+  (void)state;
+  proxy_stop();
+  return 0;
+}
+
 char *proxy_ctl(const char *cmd, const char *json) {
   char line[8192];
   snprintf(line, sizeof line, "/usr/bin/python3 '%s/tests/proxy/proxyctl.py' '%s' %s %s%s%s",

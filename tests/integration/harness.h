@@ -91,5 +91,9 @@ char *proxy_ctl(const char *cmd, const char *json);
 int log_count(const char *log, ...);
 /* A config like env_config() but pointed at the proxy. */
 xfer_config *proxy_config(void);
+/* cmocka teardowns: after each test, the proxy's rules cleared (if it runs) and the temporary
+ * folder removed; after the group, the proxy stopped. */
+int test_teardown(void **state);
+int group_teardown(void **state);
 
 #endif

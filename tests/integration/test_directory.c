@@ -191,18 +191,12 @@ static void test_escaping_key_refused(void **state) {
   xfer_manager_free(m);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  tmp_cleanup();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_teardown(test_tree_round_trip, teardown),
-      cmocka_unit_test_teardown(test_listing_stopped_by_callback, teardown),
-      cmocka_unit_test_teardown(test_escaping_key_refused, teardown),
+      cmocka_unit_test_teardown(test_tree_round_trip, test_teardown),
+      cmocka_unit_test_teardown(test_listing_stopped_by_callback, test_teardown),
+      cmocka_unit_test_teardown(test_escaping_key_refused, test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,22 +144,16 @@ static void test_delete_and_versions(void **state) {
   xfer_manager_free(m);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  tmp_cleanup();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_teardown(test_missing_key, teardown),
-      cmocka_unit_test_teardown(test_existing_target_untouched, teardown),
-      cmocka_unit_test_teardown(test_missing_bucket, teardown),
-      cmocka_unit_test_teardown(test_wrong_secret, teardown),
-      cmocka_unit_test_teardown(test_missing_local_file, teardown),
-      cmocka_unit_test_teardown(test_download_into_missing_folder, teardown),
-      cmocka_unit_test_teardown(test_delete_and_versions, teardown),
+      cmocka_unit_test_teardown(test_missing_key, test_teardown),
+      cmocka_unit_test_teardown(test_existing_target_untouched, test_teardown),
+      cmocka_unit_test_teardown(test_missing_bucket, test_teardown),
+      cmocka_unit_test_teardown(test_wrong_secret, test_teardown),
+      cmocka_unit_test_teardown(test_missing_local_file, test_teardown),
+      cmocka_unit_test_teardown(test_download_into_missing_folder, test_teardown),
+      cmocka_unit_test_teardown(test_delete_and_versions, test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -205,26 +205,13 @@ static void test_stall_is_cut_and_retried(void **state) {
   xfer_manager_free(m);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  free(proxy_ctl("clear", NULL));
-  tmp_cleanup();
-  return 0;
-}
-
-static int group_teardown(void **state) {
-  (void)state;
-  proxy_stop();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_teardown(test_download_checksums_combined, teardown),
-      cmocka_unit_test_teardown(test_download_checksum_single_request, teardown),
-      cmocka_unit_test_teardown(test_content_md5_refuses_corruption, teardown),
-      cmocka_unit_test_teardown(test_stall_is_cut_and_retried, teardown),
+      cmocka_unit_test_teardown(test_download_checksums_combined, test_teardown),
+      cmocka_unit_test_teardown(test_download_checksum_single_request, test_teardown),
+      cmocka_unit_test_teardown(test_content_md5_refuses_corruption, test_teardown),
+      cmocka_unit_test_teardown(test_stall_is_cut_and_retried, test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, group_teardown);
 }

@@ -54,14 +54,8 @@ static void test_special_keys(void **state) {
   xfer_manager_free(m);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  tmp_cleanup();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_special_keys)};
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

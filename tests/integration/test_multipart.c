@@ -260,21 +260,15 @@ static void test_timed_wait_with_slow_reader(void **state) {
   xfer_manager_free(m);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  tmp_cleanup();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_teardown(test_part_boundaries, teardown),
-      cmocka_unit_test_teardown(test_multipart_copy_keeps_metadata, teardown),
-      cmocka_unit_test_teardown(test_cancel_aborts, teardown),
-      cmocka_unit_test_teardown(test_shutdown_cancel, teardown),
-      cmocka_unit_test_teardown(test_reader_failure_aborts, teardown),
-      cmocka_unit_test_teardown(test_timed_wait_with_slow_reader, teardown),
+      cmocka_unit_test_teardown(test_part_boundaries, test_teardown),
+      cmocka_unit_test_teardown(test_multipart_copy_keeps_metadata, test_teardown),
+      cmocka_unit_test_teardown(test_cancel_aborts, test_teardown),
+      cmocka_unit_test_teardown(test_shutdown_cancel, test_teardown),
+      cmocka_unit_test_teardown(test_reader_failure_aborts, test_teardown),
+      cmocka_unit_test_teardown(test_timed_wait_with_slow_reader, test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

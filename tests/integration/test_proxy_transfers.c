@@ -411,35 +411,22 @@ static void test_cancel_after_put_body_reports_object(void **state) {
   free(head);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  free(proxy_ctl("clear", NULL));
-  tmp_cleanup();
-  return 0;
-}
-
-static int group_teardown(void **state) {
-  (void)state;
-  proxy_stop();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_teardown(test_concurrency_bounded, teardown),
-      cmocka_unit_test_teardown(test_download_no_head_and_if_match, teardown),
-      cmocka_unit_test_teardown(test_truncated_body_resumes, teardown),
-      cmocka_unit_test_teardown(test_reset_body_resumes, teardown),
-      cmocka_unit_test_teardown(test_part_failure_aborts_once, teardown),
-      cmocka_unit_test_teardown(test_retries_exhausted_abort, teardown),
-      cmocka_unit_test_teardown(test_failed_complete_aborts, teardown),
-      cmocka_unit_test_teardown(test_failed_create_sends_no_abort, teardown),
-      cmocka_unit_test_teardown(test_slowdown_is_retried, teardown),
-      cmocka_unit_test_teardown(test_use_threads_off, teardown),
-      cmocka_unit_test_teardown(test_failure_during_create_aborts, teardown),
-      cmocka_unit_test_teardown(test_cancel_during_complete_reports_object, teardown),
-      cmocka_unit_test_teardown(test_cancel_after_put_body_reports_object, teardown),
+      cmocka_unit_test_teardown(test_concurrency_bounded, test_teardown),
+      cmocka_unit_test_teardown(test_download_no_head_and_if_match, test_teardown),
+      cmocka_unit_test_teardown(test_truncated_body_resumes, test_teardown),
+      cmocka_unit_test_teardown(test_reset_body_resumes, test_teardown),
+      cmocka_unit_test_teardown(test_part_failure_aborts_once, test_teardown),
+      cmocka_unit_test_teardown(test_retries_exhausted_abort, test_teardown),
+      cmocka_unit_test_teardown(test_failed_complete_aborts, test_teardown),
+      cmocka_unit_test_teardown(test_failed_create_sends_no_abort, test_teardown),
+      cmocka_unit_test_teardown(test_slowdown_is_retried, test_teardown),
+      cmocka_unit_test_teardown(test_use_threads_off, test_teardown),
+      cmocka_unit_test_teardown(test_failure_during_create_aborts, test_teardown),
+      cmocka_unit_test_teardown(test_cancel_during_complete_reports_object, test_teardown),
+      cmocka_unit_test_teardown(test_cancel_after_put_body_reports_object, test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, group_teardown);
 }

@@ -164,12 +164,6 @@ static void test_checksum_algorithms(void **state) {
   }
 }
 
-static int teardown(void **state) {
-  (void)state;
-  tmp_cleanup();
-  return 0;
-}
-
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
@@ -177,5 +171,5 @@ int main(void) {
       cmocka_unit_test(test_stream_short_reads),  cmocka_unit_test(test_default_config),
       cmocka_unit_test(test_checksum_algorithms),
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, test_teardown);
 }

@@ -1,4 +1,5 @@
-// test_sigv4.cc: unit tests for URI encoding, S3 object paths, SigV4 signing and crypto helpers.
+// test_sigv4.cc: unit tests for URI encoding, S3 object paths, SigV4 signing (aws-chunked
+// streaming included) and crypto helpers.
 // cmocka.h needs these first, in this order, and has no extern "C" of its own (1.1.5).
 // clang-format off
 #include <stdarg.h>
@@ -17,6 +18,7 @@ extern "C" {
 #include <utility>
 #include <vector>
 
+#include "s3/chunked.h"
 #include "s3/crypto.h"
 #include "s3/sigv4.h"
 #include "s3/uri.h"
@@ -330,6 +332,39 @@ static void test_hex_base64(void **) {
   assert_false(base64_decode("Zm9v YmFy").has_value());
 }
 
+// The S3 docs' chunked upload example ("sigv4-streaming"): 66560 bytes of 'a' in 64 KiB
+// chunks, its seed signature, each chunk's signature and the encoded Content-Length.
+void test_aws_chunked_example(void **) {
+  assert_int_equal(aws_chunked_length(66560, 65536), 66824);
+  assert_int_equal(aws_chunked_length(0, 65536), 86);  // the final chunk alone
+  assert_int_equal(aws_chunked_length(65536, 65536), 65536 + 5 + 17 + 64 + 4 + 86);
+
+  HttpToSign req;
+  req.method = "PUT";
+  req.path = "/examplebucket/chunkObject.txt";
+  req.payload_hash = kStreamingPayload;
+  req.headers = {{"host", "s3.amazonaws.com"},
+                 {"x-amz-content-sha256", kStreamingPayload},
+                 {"content-encoding", "aws-chunked"},
+                 {"content-length", "66824"},
+                 {"x-amz-decoded-content-length", "66560"},
+                 {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
+  SignedHeaders sh = sign_headers(req, s3_example_params());
+  eq(sh.signature, "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9");
+  eq(sh.scope, "20130524/us-east-1/s3/aws4_request");
+  eq(hex_encode(sh.signing_key), hex_encode(derive_signing_key(s3_example_params())).c_str());
+
+  ChunkSigner signer(sh.signing_key, "20130524T000000Z", sh.scope, sh.signature);
+  std::string data(65536, 'a');
+  const auto *bytes = reinterpret_cast<const uint8_t *>(data.data());
+  eq(signer.header(bytes, 65536),
+     "10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n");
+  eq(signer.header(bytes, 1024),
+     "400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n");
+  eq(signer.header(nullptr, 0),
+     "0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_uri_encode_keys),
@@ -347,6 +382,7 @@ int main(void) {
       cmocka_unit_test(test_sha256),
       cmocka_unit_test(test_hmac_md5),
       cmocka_unit_test(test_hex_base64),
+      cmocka_unit_test(test_aws_chunked_example),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
