@@ -1,6 +1,8 @@
 /* mem_bench.c: peak memory of one transfer through the C API: a file upload, a stream upload
- * (read callback) or a download, with the default TransferConfig unless told otherwise.
- * Usage: mem_bench upload-file PATH KEY | upload-stream BYTES KEY | download KEY PATH
+ * (read callback), a signed aws-chunked stream upload or a download, with the default
+ * TransferConfig unless told otherwise.
+ * Usage: mem_bench upload-file PATH KEY | upload-stream BYTES KEY | upload-chunked BYTES KEY |
+ *        download KEY PATH
  * Settings from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, XFER_BENCH_BUCKET. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,10 @@ static double now(void) {
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: %s upload-file PATH KEY | upload-stream BYTES KEY | download KEY PATH\n", argv[0]);
+    fprintf(stderr,
+            "usage: %s upload-file PATH KEY | upload-stream BYTES KEY | upload-chunked BYTES KEY | "
+            "download KEY PATH\n",
+            argv[0]);
     return 2;
   }
   const char *bucket = getenv("XFER_BENCH_BUCKET") ? getenv("XFER_BENCH_BUCKET") : "xfer-test";
@@ -58,6 +63,9 @@ int main(int argc, char **argv) {
   } else if (strcmp(argv[1], "upload-stream") == 0) {
     g.left = strtoull(argv[2], NULL, 10);
     f = xfer_upload_fileobj(m, gen_read, &g, bucket, argv[3], NULL, NULL, NULL);
+  } else if (strcmp(argv[1], "upload-chunked") == 0) {
+    g.left = strtoull(argv[2], NULL, 10);
+    f = xfer_upload_fileobj_chunked(m, gen_read, &g, g.left, bucket, argv[3], NULL, NULL, NULL);
   } else if (strcmp(argv[1], "download") == 0) {
     f = xfer_download_file(m, bucket, argv[2], argv[3], NULL, NULL, NULL);
   }
@@ -72,7 +80,8 @@ int main(int argc, char **argv) {
   getrusage(RUSAGE_SELF, &ru);
   printf("%s status=%s bytes=%llu seconds=%.2f MBps=%.1f cpu=%.2f peak_rss_MiB=%.1f\n", argv[1],
          xfer_status_str(s), (unsigned long long)bytes, secs, (double)bytes / secs / 1e6,
-         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+             ru.ru_stime.tv_usec / 1e6,
          (double)ru.ru_maxrss / 1024.0);
   if (s != XFER_OK) fprintf(stderr, "%s\n", xfer_future_error_message(f));
   xfer_future_free(f);
