@@ -156,6 +156,12 @@ bool apply_option(const OptionSpec &spec, const std::string &value, Options *o,
     std::string alg;
     if (!parse_checksum_algorithm(value, &alg, &why)) return fail(why);
     o->checksum_algorithm = alg;
+  } else if (name == "--expected-size") {
+    uint64_t v = 0;
+    if (!parse_size(value, &v, &why)) return fail(why);
+    o->expected_size = v;
+  } else if (name == "--aws-chunked") {
+    o->aws_chunked = true;
   } else if (name == "--expires-in") {
     uint32_t s = 0;
     if (!parse_uint32(value, 1, 604800, &s, &why)) return fail(why);
@@ -233,6 +239,10 @@ const std::vector<OptionSpec> &option_specs() {
      "bandwidth limit, e.g. 50MB/s or 10MiB/s (default none)", {}},
     {"--checksum-algorithm", V::kValue, kAll, G::kTransfer, "ALG",
      "CRC32 (default), CRC32C, CRC64NVME, SHA1, SHA256 or NONE", {}},
+    {"--expected-size", V::kValue, kCp, G::kTransfer, "SIZE",
+     "the exact size of a stream from stdin ('-'); needed by --aws-chunked", {}},
+    {"--aws-chunked", V::kFlag, kCp, G::kTransfer, nullptr,
+     "stdin as signed aws-chunked bodies: 128 KiB of buffers, not retried once sent", {}},
     {"--no-guess-mime-type", V::kFlag, kCp, G::kTransfer, nullptr,
      "do not set Content-Type from the file name's extension", {}},
 

@@ -66,6 +66,8 @@ struct Options {
   std::optional<uint32_t> max_concurrency;
   std::optional<uint64_t> max_bandwidth;
   std::optional<std::string> checksum_algorithm;
+  std::optional<uint64_t> expected_size;  // of a stream from stdin
+  bool aws_chunked = false;               // stdin upload as signed aws-chunked bodies
   // output and behaviour
   bool help = false;
   bool version = false;

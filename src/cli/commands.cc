@@ -149,6 +149,10 @@ int plan_cp(const Invocation &inv, const StdStreams &streams, CpPlan *plan) {
     return usage_error(Command::kCp, err);
   if (s != Endpoint::kS3 && d != Endpoint::kS3)
     return usage_error(Command::kCp, "SRC or DST must be an s3:// URL");
+  if (o.aws_chunked && s != Endpoint::kStdio)
+    return usage_error(Command::kCp, "--aws-chunked applies to uploads from stdin ('-')");
+  if (o.aws_chunked && !o.expected_size)
+    return usage_error(Command::kCp, "--aws-chunked needs --expected-size");
 
   if (s == Endpoint::kS3) {
     if (key_is_prefix(plan->src.key))
@@ -269,7 +273,11 @@ int run_cp(const Invocation &inv, const StdStreams &streams) {
   FuturePtr f;
   switch (plan.op) {
     case Operation::kUpload:
-      if (plan.stream) {
+      if (plan.stream && o.aws_chunked) {
+        f.reset(xfer_upload_fileobj_chunked(m, read_fd, &reader, *o.expected_size,
+                                            plan.dst.bucket.c_str(), plan.dst.key.c_str(),
+                                            args.get(), on_progress, &display));
+      } else if (plan.stream) {
         f.reset(xfer_upload_fileobj(m, read_fd, &reader, plan.dst.bucket.c_str(),
                                     plan.dst.key.c_str(), args.get(), on_progress, &display));
       } else {

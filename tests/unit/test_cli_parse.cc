@@ -171,6 +171,13 @@ void test_command_line(void **) {
   assert_true(inv.options.quiet);
   assert_false(inv.options.multipart_threshold.has_value());
 
+  // A stream's size for signed aws-chunked uploads.
+  r = parse({"cp", "-", "s3://b/k", "--expected-size", "1.5GiB", "--aws-chunked"});
+  assert_true(r.ok);
+  assert_int_equal(*r.invocation.options.expected_size, 3ull << 29);
+  assert_true(r.invocation.options.aws_chunked);
+  assert_false(parse({"cp", "-", "s3://b/k", "--expected-size", "lots"}).ok);
+
   // "-" is a positional; "--" ends options.
   r = parse({"cp", "-", "s3://b/k"});
   assert_true(r.ok);
