@@ -157,6 +157,33 @@ bool manager_ok(xfer_manager *m, const char *fn) {
 
 }  // namespace
 
+namespace {
+
+// The read-callback uploads: checks their common arguments, then starts one.
+using StreamStart = std::function<std::shared_ptr<xfer::core::TransferState>(
+    tr::ReadFn, tr::Target, tr::ExtraArgs, xfer::core::ProgressFn, xfer::core::Error *)>;
+
+xfer_future *upload_from_reader(const char *fn, xfer_manager *m, xfer_read_fn read, void *read_data,
+                                const char *bucket, const char *key, const xfer_args *args,
+                                xfer_progress_fn progress, void *progress_data,
+                                const StreamStart &start) {
+  if (!manager_ok(m, fn) || !need(bucket, fn, "bucket") || !need(key, fn, "key")) return nullptr;
+  if (!read) {
+    einval(std::string(fn) + ": read is NULL");
+    return nullptr;
+  }
+  bool ok;
+  auto a = args_for(args, tr::Operation::Upload, fn, &ok);
+  if (!ok) return nullptr;
+  xfer::core::Error err;
+  tr::ReadFn rf = [read, read_data](uint8_t *buf, size_t cap) { return read(buf, cap, read_data); };
+  auto st =
+      start(std::move(rf), {bucket, key}, std::move(a), progress_fn(progress, progress_data), &err);
+  return wrap(std::move(st), err);
+}
+
+}  // namespace
+
 extern "C" {
 
 const char *xfer_version(void) {
@@ -467,33 +494,6 @@ xfer_future *xfer_upload_file(xfer_manager *m, const char *path, const char *buc
     return wrap(std::move(st), err);
   });
 }
-
-namespace {
-
-// The read-callback uploads: checks their common arguments, then starts one.
-using StreamStart = std::function<std::shared_ptr<xfer::core::TransferState>(
-    tr::ReadFn, tr::Target, tr::ExtraArgs, xfer::core::ProgressFn, xfer::core::Error *)>;
-
-xfer_future *upload_from_reader(const char *fn, xfer_manager *m, xfer_read_fn read, void *read_data,
-                                const char *bucket, const char *key, const xfer_args *args,
-                                xfer_progress_fn progress, void *progress_data,
-                                const StreamStart &start) {
-  if (!manager_ok(m, fn) || !need(bucket, fn, "bucket") || !need(key, fn, "key")) return nullptr;
-  if (!read) {
-    einval(std::string(fn) + ": read is NULL");
-    return nullptr;
-  }
-  bool ok;
-  auto a = args_for(args, tr::Operation::Upload, fn, &ok);
-  if (!ok) return nullptr;
-  xfer::core::Error err;
-  tr::ReadFn rf = [read, read_data](uint8_t *buf, size_t cap) { return read(buf, cap, read_data); };
-  auto st =
-      start(std::move(rf), {bucket, key}, std::move(a), progress_fn(progress, progress_data), &err);
-  return wrap(std::move(st), err);
-}
-
-}  // namespace
 
 xfer_future *xfer_upload_fileobj(xfer_manager *m, xfer_read_fn read, void *read_data,
                                  const char *bucket, const char *key, const xfer_args *args,
