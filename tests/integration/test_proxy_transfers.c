@@ -119,6 +119,69 @@ static void test_stream_checksums_match(void **state) {
   }
 }
 
+/* A 200 OK carrying an <Error> (S3 documents it for Complete and CopyObject): an error to
+ * retry, never a success. Here the server did complete behind the proxy's back, so the retried
+ * Complete finds the upload gone; what counts is a structured answer and nothing left open. */
+static void test_error_in_200_on_complete(void **state) {
+  (void)state;
+  xfer_manager *m = manager(4, 1);
+  char key[256];
+  key_for(key, sizeof key, "error-in-200");
+  uint8_t *data = NULL;
+  char *path = upload_data("e.bin", 11 * MiB, 31, &data);
+  reset();
+  free(proxy_ctl("set",
+                 "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploadId\"},"
+                 "\"fault\":\"error_in_200\"}"));
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  xfer_status s = wait_status(f);
+  fprintf(stderr, "  error_in_200 on Complete: %s: %s\n", xfer_status_str(s),
+          xfer_future_error_message(f) ? xfer_future_error_message(f) : "");
+  xfer_future_free(f);
+  xfer_manager_free(m);
+  char *log = proxy_ctl("log", NULL);
+  assert_true(log_count(log, "\"method\":\"POST\"", "uploadId=", NULL) >= 2); /* retried */
+  free(log);
+  if (env_is("s3rver")) {
+    /* s3rver answers a second Complete of a finished upload with 500 InternalError. */
+    assert_int_equal(s, XFER_ESERVICE);
+  } else {
+    /* Swift and radosgw answer the retried Complete with the finished upload's result. */
+    assert_int_equal(s, XFER_OK);
+    assert_int_equal(open_uploads(key), 0);
+    assert_stored(env_get()->bucket, key, data, 11 * MiB);
+  }
+  free(data);
+}
+
+/* The same fault on CopyObject, which is safe to repeat: the retry copies again. */
+static void test_error_in_200_on_copy(void **state) {
+  (void)state;
+  xfer_manager *m = manager(4, 1);
+  char src[256], dst[256];
+  key_for(src, sizeof src, "copy-src");
+  key_for(dst, sizeof dst, "copy-dst");
+  uint8_t *data = NULL;
+  char *path = upload_data("s.bin", 1 * MiB, 32, &data);
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, src, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  reset();
+  free(proxy_ctl("set",
+                 "{\"match\":{\"method\":\"PUT\",\"header\":{\"x-amz-copy-source\":true}},"
+                 "\"fault\":\"error_in_200\"}"));
+  f = xfer_copy(m, env_get()->bucket, src, env_get()->bucket, dst, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future_free(f);
+  xfer_manager_free(m);
+  char *log = proxy_ctl("log", NULL);
+  assert_int_equal(log_count(log, "\"fault\":\"error_in_200\"", NULL), 1);
+  assert_int_equal(log_count(log, "\"method\":\"PUT\"", NULL), 2); /* the copy, once more */
+  free(log);
+  assert_stored(env_get()->bucket, dst, data, 1 * MiB);
+  free(data);
+}
+
 static void test_download_no_head_and_if_match(void **state) {
   (void)state;
   xfer_manager *m = manager(10, 1);
@@ -447,6 +510,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(test_concurrency_bounded, test_teardown),
       cmocka_unit_test_teardown(test_stream_checksums_match, test_teardown),
+      cmocka_unit_test_teardown(test_error_in_200_on_complete, test_teardown),
+      cmocka_unit_test_teardown(test_error_in_200_on_copy, test_teardown),
       cmocka_unit_test_teardown(test_download_no_head_and_if_match, test_teardown),
       cmocka_unit_test_teardown(test_truncated_body_resumes, test_teardown),
       cmocka_unit_test_teardown(test_reset_body_resumes, test_teardown),
