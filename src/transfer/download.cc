@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <functional>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "core/buffer.h"
 #include "core/file.h"
@@ -53,6 +55,7 @@ core::Error checksum_error(const char *what, const std::string &expected, const 
 
 // Where range bytes go: (data, len, absolute offset) -> false on failure.
 using Sink = std::function<bool(const char *, size_t, uint64_t)>;
+constexpr size_t kWriteChunk = 256 * 1024;
 
 class Download : public Op {
  public:
@@ -256,21 +259,65 @@ class FileDownload final : public Download {
  private:
   std::mutex write_mu_;
 
-  Sink file_sink() {
-    return [this](const char *d, size_t n, uint64_t off) {
-      {
-        // One writer at a time: the kernel takes the file's inode lock for every write anyway,
-        // and ten range writers contending for it there spin (a third of a download's CPU
-        // went to rwsem spinning); here the waiting ones sleep.
-        std::lock_guard<std::mutex> wl(write_mu_);
-        if (tmp_.file().pwrite_full(d, n, off)) return true;
+  bool write_at(const char *d, size_t n, uint64_t off) {
+    {
+      // One writer at a time: the kernel takes the file's inode lock for every write anyway,
+      // and ten range writers contending for it there spin (a third of a download's CPU
+      // went to rwsem spinning); here the waiting ones sleep.
+      std::lock_guard<std::mutex> wl(write_mu_);
+      if (tmp_.file().pwrite_full(d, n, off)) return true;
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    if (write_error_.ok())
+      write_error_ = core::Error(core::Code::Io,
+                                 "cannot write " + tmp_.path() + ": " + core::errno_text(errno));
+    return false;
+  }
+
+  // Gathers a range's bytes into writes of up to kWriteChunk (s3transfer's io_chunksize): a
+  // server that trickles hands libcurl a few KiB at a time, and a pwrite per piece (each
+  // taking the file lock) cost CPU. The buffer is the worker thread's own, reused.
+  class RangeWriter {
+   public:
+    explicit RangeWriter(FileDownload &d) : d_(d) {}
+    bool operator()(const char *p, size_t n, uint64_t off) {
+      std::vector<char> &buf = buffer();
+      if (len_ > 0 && off != start_ + len_ && !flush()) return false;
+      while (n > 0) {
+        if (len_ == 0) start_ = off;
+        size_t k = std::min(n, buf.size() - len_);
+        std::copy_n(p, k, buf.data() + len_);
+        len_ += k;
+        p += k;
+        off += k;
+        n -= k;
+        if (len_ == buf.size() && !flush()) return false;
       }
-      std::lock_guard<std::mutex> lk(mu_);
-      if (write_error_.ok())
-        write_error_ = core::Error(core::Code::Io,
-                                   "cannot write " + tmp_.path() + ": " + core::errno_text(errno));
-      return false;
-    };
+      return true;
+    }
+    bool flush() {
+      if (len_ == 0) return true;
+      size_t n = len_;
+      len_ = 0;
+      return d_.write_at(buffer().data(), n, start_);
+    }
+
+   private:
+    static std::vector<char> &buffer() {
+      thread_local std::vector<char> buf(kWriteChunk);
+      return buf;
+    }
+    FileDownload &d_;
+    uint64_t start_ = 0;
+    size_t len_ = 0;
+  };
+
+  // GETs a range into the file, its last bytes written before it returns.
+  core::Error get_range_to_file(uint64_t start, uint64_t span, bool first, ObjectInfo *info) {
+    RangeWriter w(*this);
+    core::Error e = get_range(start, span, first, std::ref(w), info);
+    if (!w.flush() && !e) e = core::Error(core::Code::Io, "cannot write " + tmp_.path());
+    return e;
   }
 
   core::Error local_error(core::Error e) {
@@ -280,7 +327,7 @@ class FileDownload final : public Download {
 
   void first() {
     core::Error e = tmp_.create(path_);
-    if (!e) e = get_range(0, first_span(), true, file_sink(), &info_);
+    if (!e) e = get_range_to_file(0, first_span(), true, &info_);
     if (e) return end(local_error(e));
     st_->set_total(info_.size);
     auto ranges = later_ranges(info_.size);
@@ -293,7 +340,7 @@ class FileDownload final : public Download {
       run_task([this, rg] {
         if (!st_->stopping()) {
           ObjectInfo info = info_;
-          core::Error err = get_range(rg.first, rg.second, false, file_sink(), &info);
+          core::Error err = get_range_to_file(rg.first, rg.second, false, &info);
           if (err) st_->fail(local_error(err));
         }
         bool last;
