@@ -115,7 +115,7 @@ class ChunkedUpload final : public Op {
   void fill(bool cancelled) {
     if (cancelled) return;
     for (;;) {
-      if (!filling_active_) {
+      if (filling_.empty()) {
         std::lock_guard<std::mutex> lk(mu_);
         if (free_.empty() || read_pos_ == size_) {
           filler_active_ = false;
@@ -126,7 +126,6 @@ class ChunkedUpload final : public Op {
         uint64_t part_end = std::min(size_, (read_pos_ / part_size_ + 1) * part_size_);
         filling_.resize(size_t(std::min<uint64_t>(chunk_size_, part_end - read_pos_)));
         filled_ = 0;
-        filling_active_ = true;
       }
       while (filled_ < filling_.size()) {
         if (st_->stopping()) return;
@@ -149,7 +148,6 @@ class ChunkedUpload final : public Op {
       read_pos_ += filling_.size();
       full_.push_back(std::move(filling_));
       filling_ = Chunk();
-      filling_active_ = false;
       cv_.notify_all();
     }
   }
@@ -242,10 +240,9 @@ class ChunkedUpload final : public Op {
   std::deque<Chunk> full_;      // guarded by mu_
   uint64_t read_pos_ = 0;       // bytes read into full chunks (guarded by mu_)
   bool filler_active_ = false;  // a fill event is queued or running (guarded by mu_)
-  // The chunk being read: only the waiting thread touches these.
+  // The chunk being read (empty: none): only the waiting thread touches these.
   Chunk filling_;
   size_t filled_ = 0;
-  bool filling_active_ = false;
 };
 
 int64_t ChunkedBody::read(char *buf, size_t cap, uint64_t offset) {

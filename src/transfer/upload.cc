@@ -428,10 +428,11 @@ class StreamUpload final : public Op {
     if (st_->stopping()) {
       e = core::Error(core::Code::Cancelled, "cancelled");
     } else {
-      PayloadDigests computed =
-          part->sums ? PayloadDigests(s3::ChecksumAlgorithm::None, false, false) : digests();
-      if (!part->sums) computed.update(part->buf.data(), part->buf.size());
-      PayloadDigests &d = part->sums ? *part->sums : computed;
+      if (!part->sums) {  // not computed while reading: now, over the whole part
+        part->sums = std::make_unique<PayloadDigests>(digests());
+        part->sums->update(part->buf.data(), part->buf.size());
+      }
+      PayloadDigests &d = *part->sums;
       const s3::Checksum &sum = d.checksum();
       Call c;
       c.req = mp_->part_request(part->number);
