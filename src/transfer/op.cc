@@ -24,6 +24,32 @@ core::Error Op::commit_call(Call &c, http::Response &r) {
   return call(c, r);
 }
 
+namespace {
+
+// The ETag S3 gives a multipart object: the MD5 of the parts' binary MD5s, then "-N"
+// (quoted). Empty when a part's ETag is not a plain MD5 (SSE-KMS, some servers).
+std::string multipart_etag(const std::vector<s3::CompletedPart> &parts) {
+  std::string md5s;
+  for (const auto &p : parts) {
+    std::string_view hex = p.etag;
+    if (hex.size() == 34 && hex.front() == '"' && hex.back() == '"') hex = hex.substr(1, 32);
+    if (hex.size() != 32) return "";
+    for (size_t i = 0; i < 32; i += 2) {
+      unsigned byte = 0;
+      for (size_t j = i; j < i + 2; j++) {
+        char ch = hex[j];
+        int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+        if (v < 0) return "";
+        byte = byte * 16 + static_cast<unsigned>(v);
+      }
+      md5s.push_back(static_cast<char>(byte));
+    }
+  }
+  return "\"" + s3::hex_encode(s3::md5_raw(md5s)) + "-" + std::to_string(parts.size()) + "\"";
+}
+
+}  // namespace
+
 s3::S3Request Op::request(const char *method) const {
   s3::S3Request r;
   r.method = method;
@@ -166,7 +192,9 @@ core::Error MultipartSession::complete(const std::atomic<bool> *cancel, core::Re
   }
   http::Response r;
   core::Error e;
+  int sent_whole = 0;  // times this round's Complete went out whole (libcurl's resends too)
   for (int round = 0; round < 2; round++) {
+    sent_whole = 0;
     bool with_sums = part_sums && eng_.complete_with_checksums.load();
     if (!with_sums)
       for (auto &p : parts) p.checksum_element.clear();
@@ -182,6 +210,10 @@ core::Error MultipartSession::complete(const std::atomic<bool> *cancel, core::Re
     c.http.body_size = body.size();
     c.http.read_body = memory_body(reinterpret_cast<const uint8_t *>(body.data()), body.size());
     c.error_body_on_200 = true;
+    c.http.before_last_byte = [&sent_whole] {
+      sent_whole++;
+      return true;
+    };
     e = eng_.call(c, r, cancel);
     // A server that does not know part checksums in Complete rejects the document: send it
     // again without them, and remember for the next uploads.
@@ -191,16 +223,26 @@ core::Error MultipartSession::complete(const std::atomic<bool> *cancel, core::Re
     }
     break;
   }
-  if (e) return e;
-  auto parsed = s3::parse_complete_multipart(r.body);
-  if (!parsed) {
-    e = core::Error(core::Code::Service, "CompleteMultipartUpload: the answer is not a result");
-    e.http_status = r.status;
+  const bool answer_lost = e.code == core::Code::Network || e.code == core::Code::TimedOut;
+  if (e && (sent_whole > 1 || (sent_whole == 1 && answer_lost))) {
+    // A Complete whose answer was lost may have made the object, and its retry then fails
+    // (AWS: NoSuchUpload once the upload is gone). The object is ours when its ETag is the
+    // one these very parts give and its size is theirs.
+    if (!completed_earlier(parts, total, cancel, out)) return e;
+    e = core::Error();
+  } else if (e) {
     return e;
+  } else {
+    auto parsed = s3::parse_complete_multipart(r.body);
+    if (!parsed) {
+      e = core::Error(core::Code::Service, "CompleteMultipartUpload: the answer is not a result");
+      e.http_status = r.status;
+      return e;
+    }
+    out.etag = parsed->etag;
+    std::string v = r.header("x-amz-version-id");
+    if (!v.empty() && v != "null") out.version_id = v;
   }
-  out.etag = parsed->etag;
-  std::string v = r.header("x-amz-version-id");
-  if (!v.empty() && v != "null") out.version_id = v;
   out.size = total;
   if (out.etag.empty()) {
     // radosgw answers Complete with an empty ETag; HEAD has the right one.
@@ -220,6 +262,25 @@ core::Error MultipartSession::complete(const std::atomic<bool> *cancel, core::Re
     }
   }
   return core::Error();
+}
+
+bool MultipartSession::completed_earlier(const std::vector<s3::CompletedPart> &parts,
+                                         uint64_t total, const std::atomic<bool> *cancel,
+                                         core::Result &out) {
+  std::string want = multipart_etag(parts);
+  if (want.empty()) return false;
+  Call h;
+  h.req.method = "HEAD";
+  h.req.bucket = bucket_;
+  h.req.key = key_;
+  args_.apply(RequestKind::Head, h.req);
+  h.req.payload_hash = s3::kEmptySha256;
+  http::Response hr;
+  if (eng_.call(h, hr, cancel)) return false;
+  if (s3::normalize_etag(hr.header("etag")) != want) return false;
+  if (hr.header("content-length") != std::to_string(total)) return false;
+  take_object_headers(hr, out);
+  return true;
 }
 
 core::Error MultipartSession::abort() {

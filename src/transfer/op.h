@@ -8,10 +8,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/transfer_state.h"
 #include "s3/checksum.h"
 #include "s3/crypto.h"
+#include "s3/xml.h"
 #include "transfer/engine.h"
 #include "transfer/extra_args.h"
 
@@ -106,6 +108,10 @@ class MultipartSession {
   s3::S3Request part_request(int number) const;
 
  private:
+  // After a retried Complete failed: whether the object now under the key is these parts
+  // (HEAD: the multipart ETag they give and their total size); fills out's ETag and version.
+  bool completed_earlier(const std::vector<s3::CompletedPart> &parts, uint64_t total,
+                         const std::atomic<bool> *cancel, core::Result &out);
   struct PartInfo {
     std::string etag, checksum_raw;
     uint64_t crc = 0, len = 0;

@@ -154,6 +154,82 @@ static void test_error_in_200_on_complete(void **state) {
   free(data);
 }
 
+/* A Complete the server carried out but whose answer was lost (the proxy resets the connection
+ * after forwarding it), retried and answered NoSuchUpload as AWS does once the upload is gone:
+ * the object under the key has the multipart ETag these parts give, so the upload succeeded.
+ * s3rver's multipart ETag is the MD5 of the whole object, so there the object cannot be told
+ * apart from somebody else's and the NoSuchUpload stands. */
+static const char *const kLostComplete =
+    "[{\"match\":{\"method\":\"POST\",\"query_has\":\"uploadId\"},\"fault\":\"%s\"},"
+    "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploadId\"},\"fault\":\"status\","
+    "\"arg\":{\"status\":404,\"code\":\"NoSuchUpload\"}}]";
+
+static xfer_future *upload_with_lost_complete(const char *first_fault, const char *name,
+                                              uint8_t **data, char *key, size_t key_cap) {
+  /* No part checksums: Swift refuses them in Complete, and that first refusal would be the
+   * Complete the proxy cuts off. */
+  xfer_manager *m = manager_with(4, 1, "NONE");
+  key_for(key, key_cap, name);
+  char *path = upload_data("lost.bin", 11 * MiB, 33, data);
+  reset();
+  char rules[512];
+  snprintf(rules, sizeof rules, kLostComplete, first_fault);
+  free(proxy_ctl("set", rules));
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  xfer_status s = wait_status(f);
+  fprintf(stderr, "  %s: %s: %s\n", name, xfer_status_str(s),
+          xfer_future_error_message(f) ? xfer_future_error_message(f) : "");
+  xfer_manager_free(m);
+  char *log = proxy_ctl("log", NULL);
+  assert_int_equal(log_count(log, "\"method\":\"POST\"", "uploadId=", NULL), 2);
+  free(log);
+  if (!env_is("s3rver")) assert_int_equal(open_uploads(key), 0);
+  return f;
+}
+
+static void test_lost_complete_answer_is_success(void **state) {
+  (void)state;
+  uint8_t *data = NULL;
+  char key[256];
+  xfer_future *f =
+      upload_with_lost_complete("reset_after_body", "lost-complete", &data, key, sizeof key);
+  if (env_is("s3rver")) {
+    assert_int_equal(xfer_future_status(f), XFER_ESERVICE);
+    assert_string_equal(xfer_future_s3_error_code(f), "NoSuchUpload");
+  } else {
+    assert_int_equal(xfer_future_status(f), XFER_OK);
+    assert_int_equal(xfer_future_size(f), 11 * MiB);
+    char *head = s3check("head\x1f%s\x1f%s", env_get()->bucket, key);
+    assert_non_null(head);
+    /* The server's ETag (inside the quotes, which the JSON escapes), in the "-3" form. */
+    char etag[128];
+    snprintf(etag, sizeof etag, "%s", xfer_future_etag(f) + 1);
+    assert_true(strlen(etag) > 3 && strcmp(etag + strlen(etag) - 3, "-3\"") == 0);
+    etag[strlen(etag) - 1] = '\0';
+    assert_non_null(strstr(head, etag));
+    free(head);
+    assert_stored(env_get()->bucket, key, data, 11 * MiB);
+  }
+  xfer_future_free(f);
+  free(data);
+}
+
+/* The same NoSuchUpload when the first Complete never reached the server: no object has these
+ * parts' ETag, so the error stands, and the upload that is still open is aborted. */
+static void test_unfinished_complete_stays_failed(void **state) {
+  (void)state;
+  uint8_t *data = NULL;
+  char key[256];
+  xfer_future *f =
+      upload_with_lost_complete("reset_before_body", "complete-never-sent", &data, key, sizeof key);
+  assert_int_equal(xfer_future_status(f), XFER_ESERVICE);
+  assert_int_equal(xfer_future_http_status(f), 404);
+  assert_string_equal(xfer_future_s3_error_code(f), "NoSuchUpload");
+  assert_null(s3check("head\x1f%s\x1f%s", env_get()->bucket, key));
+  xfer_future_free(f);
+  free(data);
+}
+
 /* The same fault on CopyObject, which is safe to repeat: the retry copies again. */
 static void test_error_in_200_on_copy(void **state) {
   (void)state;
@@ -511,6 +587,8 @@ int main(void) {
       cmocka_unit_test_teardown(test_stream_checksums_match, test_teardown),
       cmocka_unit_test_teardown(test_error_in_200_on_complete, test_teardown),
       cmocka_unit_test_teardown(test_error_in_200_on_copy, test_teardown),
+      cmocka_unit_test_teardown(test_lost_complete_answer_is_success, test_teardown),
+      cmocka_unit_test_teardown(test_unfinished_complete_stays_failed, test_teardown),
       cmocka_unit_test_teardown(test_download_no_head_and_if_match, test_teardown),
       cmocka_unit_test_teardown(test_truncated_body_resumes, test_teardown),
       cmocka_unit_test_teardown(test_reset_body_resumes, test_teardown),
