@@ -888,6 +888,12 @@ XFER_API void xfer_string_free(char *s);
  *
  * Listings are streamed a page (at most 1,000 keys) at a time: memory does not grow with the
  * number of objects. Callbacks run inside xfer_future_wait(), like every callback.
+ *
+ * @par Thread safety
+ * The transfer functions here are safe from any thread, on a shared manager, as those of
+ * @ref transfers. An ::xfer_dir_options is not thread-safe: set it up on one thread; a
+ * transfer copies it when submitted, so it may be changed or freed right after.
+ * xfer_guess_content_type() is safe from any thread.
  * @{
  */
 
@@ -917,8 +923,8 @@ typedef int (*xfer_list_fn)(const xfer_object *obj, void *user_data);
  * @param delimiter Groups keys by it into common prefixes (e.g. "/"); NULL or "" for none.
  * @param fn Called for every entry, in the server's order, on the waiting thread.
  * @param user_data Passed to @p fn.
- * @return A future whose size is the number of entries listed; NULL with xfer_last_error() on
- *         bad arguments (#XFER_EINVAL) or after shutdown (#XFER_ESTATE).
+ * @return A future owned by the caller, whose size is the number of entries listed; NULL with
+ *         xfer_last_error() on bad arguments (#XFER_EINVAL) or after shutdown (#XFER_ESTATE).
  */
 XFER_API xfer_future *xfer_list_objects(xfer_manager *m, const char *bucket, const char *prefix,
                                         const char *delimiter, xfer_list_fn fn, void *user_data);
@@ -930,8 +936,10 @@ XFER_API xfer_future *xfer_list_objects(xfer_manager *m, const char *bucket, con
  * @param m The manager.
  * @param bucket The bucket.
  * @param prefix The prefix; "" deletes every object of the bucket.
- * @return A future whose size is the number of objects deleted. Keys the server refused are
- *         listed as failures (xfer_future_failure_count()) and end it with #XFER_ESERVICE.
+ * @return A future owned by the caller, or NULL (see @ref transfers). Its size and
+ *         xfer_future_file_count() are the number of objects deleted
+ *         (also when some were refused). Keys the server refused are listed as failures
+ *         (xfer_future_failure_count()) and end it with #XFER_ESERVICE.
  */
 XFER_API xfer_future *xfer_delete_prefix(xfer_manager *m, const char *bucket, const char *prefix);
 
@@ -966,6 +974,27 @@ XFER_API xfer_status xfer_dir_options_add_filter(xfer_dir_options *o, const char
  * @return #XFER_OK; #XFER_EINVAL for NULL or out of range.
  */
 XFER_API xfer_status xfer_dir_options_set_max_files_in_flight(xfer_dir_options *o, uint32_t n);
+/**
+ * @brief Whether xfer_upload_directory() sets each file's Content-Type from its extension, as
+ * the AWS CLI does (xfer_guess_content_type()). Default 0: every file gets the transfer's
+ * arguments only. A "ContentType" in the transfer's arguments wins over the guess; a file
+ * whose extension is unknown gets none. Downloads ignore it.
+ * @param o The options.
+ * @param on 1 to guess, 0 not to.
+ * @return #XFER_OK; #XFER_EINVAL for NULL.
+ */
+XFER_API xfer_status xfer_dir_options_set_guess_content_type(xfer_dir_options *o, int on);
+
+/**
+ * @brief The Content-Type for a file name's extension, from a table of common types
+ * ("index.HTML" is "text/html", "a.tar.gz" is "application/gzip").
+ * @param path A file name or path; only its last component's extension counts.
+ * @return A static string, never to be freed; NULL when the extension is missing or unknown,
+ *         and NULL with #XFER_EINVAL in xfer_last_error() if @p path is NULL.
+ * @par Thread safety
+ * Safe from any thread.
+ */
+XFER_API const char *xfer_guess_content_type(const char *path);
 
 /**
  * @brief Uploads every regular file under @p dir to @p prefix + its relative path.
@@ -983,7 +1012,9 @@ XFER_API xfer_status xfer_dir_options_set_max_files_in_flight(xfer_dir_options *
  * @param opts Filters and bounds; may be NULL.
  * @param progress Aggregate progress, on the waiting thread; may be NULL.
  * @param progress_data Passed to @p progress.
- * @return A future whose size is the number of bytes uploaded; NULL on bad arguments.
+ * @return A future owned by the caller, whose size is the number of bytes of the files
+ *         uploaded and whose xfer_future_file_count() is the number of those files (both also
+ *         when some failed); NULL on bad arguments (see @ref transfers).
  */
 XFER_API xfer_future *xfer_upload_directory(xfer_manager *m, const char *dir, const char *bucket,
                                             const char *prefix, const xfer_args *args,
@@ -1005,7 +1036,9 @@ XFER_API xfer_future *xfer_upload_directory(xfer_manager *m, const char *dir, co
  * @param opts Filters and bounds; may be NULL.
  * @param progress Aggregate progress, on the waiting thread; may be NULL.
  * @param progress_data Passed to @p progress.
- * @return A future whose size is the number of bytes downloaded; NULL on bad arguments.
+ * @return A future owned by the caller, whose size is the number of bytes of the files
+ *         downloaded and whose xfer_future_file_count() is the number of those files (both also
+ *         when some failed); NULL on bad arguments (see @ref transfers).
  */
 XFER_API xfer_future *xfer_download_directory(xfer_manager *m, const char *bucket,
                                               const char *prefix, const char *dir,
@@ -1158,17 +1191,42 @@ XFER_API const char *xfer_future_checksum(const xfer_future *f); /* e.g. "CRC32:
 /**
  * @brief The size of the object transferred.
  *
+ * For a transfer of many (xfer_upload_directory(), xfer_download_directory(),
+ * xfer_delete_prefix()) it is the total of the items that succeeded (bytes, or objects
+ * deleted), also when others failed and the transfer ended with their error.
+ *
  * @param f The future.
  * @return Bytes: the final size on success, the size known so far while running (0 while
- *         unknown), 0 after a failure or if @p f is NULL.
+ *         unknown), 0 after a failure (but see transfers of many above) or if @p f is NULL.
  */
 XFER_API uint64_t xfer_future_size(const xfer_future *f);
 
 /**
+ * @brief The number of items that succeeded in a transfer of many: files uploaded by
+ * xfer_upload_directory(), files downloaded by xfer_download_directory(), objects deleted by
+ * xfer_delete_prefix().
+ *
+ * Counted also when other items failed (see xfer_future_failure_count()), so a caller can
+ * report "298 files, 2 failed".
+ *
+ * @param f The future.
+ * @return The count once the transfer is done; 0 while it runs, for single transfers, and if
+ *         @p f is NULL (with #XFER_EINVAL in xfer_last_error()).
+ * @par Thread safety
+ * Safe from any thread, like every accessor.
+ */
+XFER_API uint64_t xfer_future_file_count(const xfer_future *f);
+
+/**
  * @brief The number of items that failed in a transfer of many (directory transfers,
  * xfer_delete_prefix()); 0 for single transfers and while running.
+ *
+ * Each failure has a key (xfer_future_failure_key()), a message and, like a single
+ * transfer's error, a status, an HTTP status, an S3 error code and a request id
+ * (xfer_future_failure_status() and its neighbours), indexed from 0 to the count - 1.
+ *
  * @param f The future.
- * @return The count.
+ * @return The count; 0 if @p f is NULL (with #XFER_EINVAL in xfer_last_error()).
  */
 XFER_API size_t xfer_future_failure_count(const xfer_future *f);
 
@@ -1176,7 +1234,8 @@ XFER_API size_t xfer_future_failure_count(const xfer_future *f);
  * @brief The key or relative path of a failed item.
  * @param f The future.
  * @param i Which failure, from 0.
- * @return Owned by @p f; NULL when out of range.
+ * @return Owned by @p f; NULL with xfer_last_error() set if @p f is NULL, still running, or
+ *         @p i is out of range.
  */
 XFER_API const char *xfer_future_failure_key(const xfer_future *f, size_t i);
 
@@ -1184,9 +1243,49 @@ XFER_API const char *xfer_future_failure_key(const xfer_future *f, size_t i);
  * @brief Why an item failed.
  * @param f The future.
  * @param i Which failure, from 0.
- * @return Owned by @p f; NULL when out of range.
+ * @return Owned by @p f; NULL with xfer_last_error() set if @p f is NULL, still running, or
+ *         @p i is out of range.
  */
 XFER_API const char *xfer_future_failure_message(const xfer_future *f, size_t i);
+
+/**
+ * @brief The status an item failed with, as xfer_future_status() gives a single transfer's.
+ * @param f The future.
+ * @param i Which failure, from 0.
+ * @return A negative ::xfer_status, e.g. #XFER_ESERVICE for an error answer or #XFER_EIO for
+ *         a local file that could not be read; #XFER_EINVAL with xfer_last_error() set if
+ *         @p f is NULL, still running, or @p i is out of range.
+ */
+XFER_API xfer_status xfer_future_failure_status(const xfer_future *f, size_t i);
+
+/**
+ * @brief The HTTP status of the response that failed an item.
+ * @param f The future.
+ * @param i Which failure, from 0.
+ * @return E.g. 404 or 403; 0 for failures without an HTTP error (local errors, keys refused
+ *         inside a DeleteObjects answer), and 0 with xfer_last_error() set if @p f is NULL,
+ *         still running, or @p i is out of range.
+ */
+XFER_API int xfer_future_failure_http_status(const xfer_future *f, size_t i);
+
+/**
+ * @brief The S3 error code an item failed with.
+ * @param f The future.
+ * @param i Which failure, from 0.
+ * @return E.g. "NoSuchBucket" or "AccessDenied", owned by @p f; NULL if there is none, and
+ *         NULL with xfer_last_error() set if @p f is NULL, still running, or @p i is out of
+ *         range.
+ */
+XFER_API const char *xfer_future_failure_s3_error_code(const xfer_future *f, size_t i);
+
+/**
+ * @brief The request id the service gave with an item's error (x-amz-request-id).
+ * @param f The future.
+ * @param i Which failure, from 0.
+ * @return The id, owned by @p f; NULL if there is none, and NULL with xfer_last_error() set
+ *         if @p f is NULL, still running, or @p i is out of range.
+ */
+XFER_API const char *xfer_future_failure_request_id(const xfer_future *f, size_t i);
 
 /**
  * @brief Releases a future.

@@ -16,6 +16,7 @@
 
 #include "core/transfer_state.h"
 #include "s3/request.h"
+#include "transfer/content_type.h"
 #include "transfer/engine.h"
 #include "transfer/env_config.h"
 #include "transfer/extra_args.h"
@@ -46,7 +47,7 @@ struct xfer_future {
   mutable std::once_flag once;
   mutable xfer::core::Error err;
   mutable xfer::core::Result res;
-  mutable std::vector<std::pair<std::string, std::string>> failures;
+  mutable std::vector<std::pair<std::string, xfer::core::Error>> failures;
   const xfer_future *settled() const {
     if (!st->done()) return nullptr;
     std::call_once(once, [this] {
@@ -180,6 +181,22 @@ xfer_future *upload_from_reader(const char *fn, xfer_manager *m, xfer_read_fn re
   auto st =
       start(std::move(rf), {bucket, key}, std::move(a), progress_fn(progress, progress_data), &err);
   return wrap(std::move(st), err);
+}
+
+// Failure i of a finished transfer of many; nullptr (with the message naming fn) for a NULL
+// future, a running one or an index out of range.
+const std::pair<std::string, xfer::core::Error> *failure_at(const xfer_future *f, size_t i,
+                                                            const char *fn) {
+  if (!f) {
+    einval(std::string(fn) + ": future is NULL");
+    return nullptr;
+  }
+  const xfer_future *s = f->settled();
+  if (!s || i >= s->failures.size()) {
+    einval(std::string(fn) + ": no failure " + std::to_string(i));
+    return nullptr;
+  }
+  return &s->failures[i];
 }
 
 }  // namespace
@@ -681,6 +698,20 @@ xfer_status xfer_dir_options_set_max_files_in_flight(xfer_dir_options *o, uint32
   return XFER_OK;
 }
 
+xfer_status xfer_dir_options_set_guess_content_type(xfer_dir_options *o, int on) {
+  if (!o) return einval("xfer_dir_options_set_guess_content_type: options is NULL");
+  o->opts.guess_content_type = on != 0;
+  return XFER_OK;
+}
+
+const char *xfer_guess_content_type(const char *path) {
+  if (!path) {
+    einval("xfer_guess_content_type: path is NULL");
+    return nullptr;
+  }
+  return guard<const char *>(nullptr, [&] { return tr::guess_content_type(path); });
+}
+
 xfer_future *xfer_upload_directory(xfer_manager *m, const char *dir, const char *bucket,
                                    const char *prefix, const xfer_args *args,
                                    const xfer_dir_options *opts, xfer_progress_fn progress,
@@ -865,9 +896,18 @@ uint64_t xfer_future_size(const xfer_future *f) {
     return 0;
   }
   const xfer_future *s = f->settled();
-  if (s) return s->err ? 0 : s->res.size;
+  if (s) return s->err && !s->res.many ? 0 : s->res.size;
   uint64_t t = f->st->total();
   return t == xfer::core::kSizeUnknown ? 0 : t;
+}
+
+uint64_t xfer_future_file_count(const xfer_future *f) {
+  if (!f) {
+    einval("xfer_future_file_count: future is NULL");
+    return 0;
+  }
+  const xfer_future *s = f->settled();
+  return s ? s->res.items : 0;
 }
 
 size_t xfer_future_failure_count(const xfer_future *f) {
@@ -880,29 +920,33 @@ size_t xfer_future_failure_count(const xfer_future *f) {
 }
 
 const char *xfer_future_failure_key(const xfer_future *f, size_t i) {
-  if (!f) {
-    einval("xfer_future_failure_key: future is NULL");
-    return nullptr;
-  }
-  const xfer_future *s = f->settled();
-  if (!s || i >= s->failures.size()) {
-    einval("xfer_future_failure_key: no failure " + std::to_string(i));
-    return nullptr;
-  }
-  return s->failures[i].first.c_str();
+  auto *item = failure_at(f, i, "xfer_future_failure_key");
+  return item ? item->first.c_str() : nullptr;
 }
 
 const char *xfer_future_failure_message(const xfer_future *f, size_t i) {
-  if (!f) {
-    einval("xfer_future_failure_message: future is NULL");
-    return nullptr;
-  }
-  const xfer_future *s = f->settled();
-  if (!s || i >= s->failures.size()) {
-    einval("xfer_future_failure_message: no failure " + std::to_string(i));
-    return nullptr;
-  }
-  return s->failures[i].second.c_str();
+  auto *item = failure_at(f, i, "xfer_future_failure_message");
+  return item ? item->second.message.c_str() : nullptr;
+}
+
+xfer_status xfer_future_failure_status(const xfer_future *f, size_t i) {
+  auto *item = failure_at(f, i, "xfer_future_failure_status");
+  return item ? from_code(item->second.code) : XFER_EINVAL;
+}
+
+int xfer_future_failure_http_status(const xfer_future *f, size_t i) {
+  auto *item = failure_at(f, i, "xfer_future_failure_http_status");
+  return item ? item->second.http_status : 0;
+}
+
+const char *xfer_future_failure_s3_error_code(const xfer_future *f, size_t i) {
+  auto *item = failure_at(f, i, "xfer_future_failure_s3_error_code");
+  return item ? opt_str(item->second.service_code) : nullptr;
+}
+
+const char *xfer_future_failure_request_id(const xfer_future *f, size_t i) {
+  auto *item = failure_at(f, i, "xfer_future_failure_request_id");
+  return item ? opt_str(item->second.request_id) : nullptr;
 }
 
 void xfer_future_free(xfer_future *f) {

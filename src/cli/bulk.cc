@@ -32,16 +32,16 @@ int one_prefix_url(const Invocation &inv, S3Url *url) {
   return kExitOk;
 }
 
-// Prints "xfer: WHAT failed: SUBJECT: MESSAGE" for every failed item of a finished future.
-// subject_of maps the library's failure key to what the line names.
+// Prints "xfer: WHAT failed: SUBJECT: CODE (STATUS): MESSAGE [request id ID]" for every failed
+// item of a finished future, as a single transfer's failure is printed. subject_of maps the
+// library's failure key to what the line names.
 template <typename SubjectOf>
 void print_item_failures(const xfer_future *f, const std::string &what, SubjectOf subject_of) {
   size_t n = xfer_future_failure_count(f);
   for (size_t i = 0; i < n; ++i) {
     const char *key = xfer_future_failure_key(f, i);
-    const char *msg = xfer_future_failure_message(f, i);
     print_error(what + " failed: " + subject_of(std::string(key ? key : "")) + ": " +
-                item_message(msg ? msg : ""));
+                describe_failure(item_failure_of(f, i)));
   }
 }
 
@@ -197,7 +197,7 @@ int run_rm_recursive(const Invocation &inv) {
   print_item_failures(f.get(), "delete", [&](const std::string &key) {
     return format_s3_url(S3Url{url.bucket, key});
   });
-  print_result(o, delete_summary_line(xfer_future_size(f.get()), failed));
+  print_result(o, delete_summary_line(xfer_future_file_count(f.get()), failed));
   if (failed > 0 && st == XFER_OK) return kExitFailed;
   return exit_code_for(st, false);
 }
@@ -263,6 +263,8 @@ int run_cp_recursive(const Invocation &inv) {
     print_error("out of memory");
     return kExitFailed;
   }
+  // As for one file, each file's Content-Type from its name unless --content-type gives one.
+  if (upload && !o.no_guess_mime_type) xfer_dir_options_set_guess_content_type(opts.get(), 1);
   for (const auto &filter : o.filters) {
     if (xfer_dir_options_add_filter(opts.get(), filter.second.c_str(), filter.first ? 1 : 0) !=
         XFER_OK)
@@ -293,7 +295,8 @@ int run_cp_recursive(const Invocation &inv) {
     if (key == local) return local_side;
     return format_s3_url(S3Url{url.bucket, url.key + key});
   });
-  print_result(o, tree_summary_line(what, from, to, xfer_future_size(f.get()), failed));
+  print_result(o, tree_summary_line(what, from, to, xfer_future_file_count(f.get()),
+                                    xfer_future_size(f.get()), failed));
   if (failed > 0 && status == XFER_OK) return kExitFailed;
   return exit_code_for(status, false);
 }

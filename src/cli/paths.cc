@@ -1,8 +1,9 @@
 // paths.cc: local path helpers for cp (target names, display form) and Content-Type guessing.
 #include "paths.h"
 
-#include <cctype>
-#include <utility>
+#include <string>
+
+#include "xfer/xfer.h"
 
 namespace xfer_cli {
 
@@ -49,49 +50,8 @@ bool download_path_for(std::string_view dst, bool dst_is_dir, std::string_view k
 }
 
 std::string guess_content_type(std::string_view path) {
-  std::string base = local_basename(path);
-  size_t dot = base.rfind('.');
-  if (dot == std::string::npos || dot == 0) return "";
-  std::string ext = base.substr(dot + 1);
-  for (char &c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::pair<const char *, const char *> types[] = {
-      {"html", "text/html"},
-      {"htm", "text/html"},
-      {"css", "text/css"},
-      {"js", "text/javascript"},
-      {"mjs", "text/javascript"},
-      {"json", "application/json"},
-      {"txt", "text/plain"},
-      {"md", "text/markdown"},
-      {"csv", "text/csv"},
-      {"xml", "application/xml"},
-      {"svg", "image/svg+xml"},
-      {"png", "image/png"},
-      {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},
-      {"gif", "image/gif"},
-      {"webp", "image/webp"},
-      {"ico", "image/vnd.microsoft.icon"},
-      {"pdf", "application/pdf"},
-      {"zip", "application/zip"},
-      {"gz", "application/gzip"},
-      {"tgz", "application/gzip"},
-      {"tar", "application/x-tar"},
-      {"bz2", "application/x-bzip2"},
-      {"xz", "application/x-xz"},
-      {"zst", "application/zstd"},
-      {"wasm", "application/wasm"},
-      {"mp3", "audio/mpeg"},
-      {"wav", "audio/wav"},
-      {"mp4", "video/mp4"},
-      {"webm", "video/webm"},
-      {"woff", "font/woff"},
-      {"woff2", "font/woff2"},
-  };
-  for (const auto &t : types) {
-    if (ext == t.first) return t.second;
-  }
-  return "";
+  const char *type = xfer_guess_content_type(std::string(path).c_str());
+  return type ? type : "";
 }
 
 }  // namespace xfer_cli

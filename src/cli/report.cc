@@ -59,19 +59,11 @@ int exit_code_for(xfer_status status, bool interrupted) {
   }
 }
 
-std::string item_message(const std::string &message) {
-  std::string msg = one_line(message);
-  static const char *const methods[] = {"GET: ", "PUT: ", "POST: ", "HEAD: ", "DELETE: "};
-  for (const char *m : methods) {
-    size_t n = std::char_traits<char>::length(m);
-    if (msg.compare(0, n, m) == 0 && msg.size() > n) return msg.substr(n);
-  }
-  return msg.empty() ? "failed" : msg;
-}
-
 std::string tree_summary_line(const std::string &what, const std::string &from,
-                              const std::string &to, uint64_t bytes, size_t failed) {
-  std::string out = what + ": " + from + " to " + to + ": " + std::to_string(bytes) + " bytes";
+                              const std::string &to, uint64_t files, uint64_t bytes,
+                              size_t failed) {
+  std::string out = what + ": " + from + " to " + to + ": " + std::to_string(files) +
+                    (files == 1 ? " file, " : " files, ") + std::to_string(bytes) + " bytes";
   if (bytes >= 1024) out += " (" + format_bytes(bytes) + ")";
   if (failed > 0) out += ", " + std::to_string(failed) + " failed";
   return out;

@@ -39,14 +39,11 @@ int exit_code_for(xfer_status status, bool interrupted);
 // Replaces control characters (newlines from server messages) with spaces.
 std::string one_line(std::string s);
 
-// A per-item failure message (from xfer_future_failure_message) on one line, without the
-// HTTP method the library may put first ("PUT: NoSuchBucket (404): ..." -> "NoSuchBucket ...").
-std::string item_message(const std::string &message);
-
-// The closing line of a recursive cp: "upload: ./dir to s3://b/p/: 1234567 bytes (1.2 MiB)",
-// with ", 3 failed" when files failed (the per-file lines are printed on their own).
+// The closing line of a recursive cp: "upload: ./dir to s3://b/p/: 12 files, 1234567 bytes
+// (1.2 MiB)" (the files and bytes that arrived), with ", 3 failed" when files failed (the
+// per-file lines are printed on their own).
 std::string tree_summary_line(const std::string &what, const std::string &from,
-                              const std::string &to, uint64_t bytes, size_t failed);
+                              const std::string &to, uint64_t files, uint64_t bytes, size_t failed);
 
 // The closing line of rm --recursive: "deleted 12 objects" ("1 object"), ", 3 failed".
 std::string delete_summary_line(uint64_t deleted, size_t failed);

@@ -130,16 +130,31 @@ xfer_status wait_for(xfer_future *f, ProgressDisplay *display) {
   }
 }
 
-Failure failure_of(const xfer_future *f, xfer_status st) {
+namespace {
+
+Failure make_failure(xfer_status st, const char *s3_code, int http_status, const char *message,
+                     const char *request_id) {
   Failure fail;
   fail.status = st;
   fail.status_name = xfer_status_str(st);
-  const char *s;
-  if ((s = xfer_future_s3_error_code(f))) fail.s3_code = s;
-  fail.http_status = xfer_future_http_status(f);
-  if ((s = xfer_future_error_message(f))) fail.message = s;
-  if ((s = xfer_future_request_id(f))) fail.request_id = s;
+  if (s3_code) fail.s3_code = s3_code;
+  fail.http_status = http_status;
+  if (message) fail.message = message;
+  if (request_id) fail.request_id = request_id;
   return fail;
+}
+
+}  // namespace
+
+Failure failure_of(const xfer_future *f, xfer_status st) {
+  return make_failure(st, xfer_future_s3_error_code(f), xfer_future_http_status(f),
+                      xfer_future_error_message(f), xfer_future_request_id(f));
+}
+
+Failure item_failure_of(const xfer_future *f, size_t i) {
+  return make_failure(xfer_future_failure_status(f, i), xfer_future_failure_s3_error_code(f, i),
+                      xfer_future_failure_http_status(f, i), xfer_future_failure_message(f, i),
+                      xfer_future_failure_request_id(f, i));
 }
 
 int finish(const xfer_future *f, xfer_status st, const Options &o, const std::string &what,

@@ -38,6 +38,9 @@ xfer_status wait_for(xfer_future *f, ProgressDisplay *display);
 // What went wrong with a finished future.
 Failure failure_of(const xfer_future *f, xfer_status st);
 
+// What went wrong with item i (from 0) of a finished transfer of many.
+Failure item_failure_of(const xfer_future *f, size_t i);
+
 // Prints the outcome of a finished future ("xfer: WHAT failed: SUBJECT: ..." or the success
 // line) and returns the exit code. local_detail, when set, replaces the library's message
 // (e.g. the errno of a failed read of stdin). After SIGINT: "xfer: cancelled", 130.

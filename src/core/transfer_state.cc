@@ -75,12 +75,12 @@ void TransferState::post(Event ev) {
   ev(true);
 }
 
-void TransferState::add_failure(std::string key, std::string message) {
+void TransferState::add_failure(std::string key, Error error) {
   std::lock_guard<std::mutex> lk(mu_);
-  failures_.emplace_back(std::move(key), std::move(message));
+  failures_.emplace_back(std::move(key), std::move(error));
 }
 
-std::vector<std::pair<std::string, std::string>> TransferState::failures() const {
+std::vector<std::pair<std::string, Error>> TransferState::failures() const {
   std::lock_guard<std::mutex> lk(mu_);
   return failures_;
 }
@@ -98,6 +98,8 @@ void TransferState::finish(Result r) {
       // Success means every byte was done: make the last progress say so exactly.
       total_.store(result_.size, std::memory_order_relaxed);
       done_.store(result_.size, std::memory_order_relaxed);
+    } else if (r.many) {
+      result_ = std::move(r);  // what the items that succeeded did
     }
     stopping_.store(true, std::memory_order_release);
     dropped.swap(events_);

@@ -21,6 +21,10 @@ constexpr uint64_t kSizeUnknown = UINT64_MAX;
 struct Result {
   std::string etag, version_id, checksum;
   uint64_t size = 0;
+  // Transfers of many (directories, prefix deletes): the items that succeeded. Their result
+  // (size and items) is kept when some other item failed the transfer.
+  uint64_t items = 0;
+  bool many = false;
 };
 
 // An event runs on the waiting thread with cancelled = false, or, once the transfer is stopping,
@@ -58,15 +62,16 @@ class TransferState {
   // stopped it, no lock held: a transfer of many cancels its children there. Set it before
   // anything can stop the transfer.
   void set_on_stop(std::function<void()> fn) { on_stop_ = std::move(fn); }
-  // Items of a transfer of many that failed: (key or path, message).
-  void add_failure(std::string key, std::string message);
-  std::vector<std::pair<std::string, std::string>> failures() const;
+  // Items of a transfer of many that failed: (key or path, the item's own error).
+  void add_failure(std::string key, Error error);
+  std::vector<std::pair<std::string, Error>> failures() const;
   void set_total(uint64_t total) { total_.store(total, std::memory_order_relaxed); }
   uint64_t total() const { return total_.load(std::memory_order_relaxed); }
   // Queues an event for the waiting thread; runs it at once with cancelled = true when the
   // transfer is already stopping. Never call it while holding a lock the event takes.
   void post(Event ev);
-  // Ends the transfer: the status is the first error, or Ok with this result. Once only.
+  // Ends the transfer: the status is the first error, or Ok with this result (a result of
+  // many is kept with an error too). Once only.
   void finish(Result r);
   // The commit point: the request (or rename) that makes the result visible is about to
   // happen, and past this point the server or the file system may act on it whatever the
@@ -109,7 +114,7 @@ class TransferState {
   std::shared_ptr<TransferState> parent_;
   std::function<void()> on_finish_;
   std::function<void()> on_stop_;
-  std::vector<std::pair<std::string, std::string>> failures_;
+  std::vector<std::pair<std::string, Error>> failures_;
   uint64_t shown_done_ = UINT64_MAX, shown_total_ = 0;  // last values given to progress_
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "transfer/content_type.h"
 #include "transfer/listing.h"
 #include "transfer/op.h"
 #include "transfer/ops.h"
@@ -114,7 +115,7 @@ class Many : public Op {
   }
 
   void record_failure(const std::string &name, const core::Error &e) {
-    st_->add_failure(name, e.message);
+    st_->add_failure(name, e);
     std::lock_guard<std::mutex> lk(mu_);
     failures_++;
     if (!first_failure_) first_failure_ = e;
@@ -168,6 +169,8 @@ class Many : public Op {
       if (finished_ || !done_walking_ || in_flight_ > 0 || pumping_) return;
       finished_ = true;
       r.size = bytes_;
+      r.items = files_;
+      r.many = true;
       failure = first_failure_;
       failures = failures_;
     }
@@ -230,12 +233,23 @@ class DirUpload final : public Many {
       it_.increment(ec);
       std::string key = key_ + rel;
       launch(rel, [&](const ChildOf &child, core::Error *err) {
-        return start_upload_file(eng_, path, {bucket_, key}, args_, nullptr, err, &child);
+        return start_upload_file(eng_, path, {bucket_, key}, args_for(path), nullptr, err, &child);
       });
       if (ec) return false;
       return true;
     }
     return false;
+  }
+
+  // The arguments of one file: the transfer's, with a Content-Type guessed from the file's
+  // name when asked and none was given.
+  ExtraArgs args_for(const std::string &path) const {
+    ExtraArgs a = args_;
+    const char *type =
+        opts_.guess_content_type && !a.get("ContentType") ? guess_content_type(path) : nullptr;
+    std::string why;
+    if (type) a.set("ContentType", type, &why);  // a known name: cannot fail
+    return a;
   }
 
   const std::string dir_;

@@ -110,18 +110,16 @@ class DeletePrefix final : public Op {
     for (;;) {
       ListPage page;
       core::Error e = fetch_list_page(eng_, st_->stop_flag(), bucket_, prefix_, "", token, &page);
-      if (e) return end(e);
+      if (e) return end(e, deleted);
       if (!page.objects.empty()) {
         e = delete_batch(page.objects, &deleted, &first_failure);
-        if (e) return end(e);
+        if (e) return end(e, deleted);
       }
       if (!page.truncated) break;
       token = page.next_token;
     }
-    if (first_failure) return end(first_failure);
-    core::Result r;
-    r.size = deleted;
-    st_->finish(std::move(r));
+    if (first_failure) st_->fail(first_failure);
+    end(core::Error(), deleted);
   }
 
   core::Error delete_batch(const std::vector<s3::ObjectEntry> &objects, uint64_t *deleted,
@@ -146,12 +144,14 @@ class DeletePrefix final : public Op {
     if (!parsed)
       return core::Error(core::Code::Service, "DeleteObjects: the answer is not a result");
     for (auto &failure : parsed->errors) {
-      st_->add_failure(failure.first, failure.second.code + ": " + failure.second.message);
+      // The key's own code and message, with the id of the request that carried them.
+      core::Error item(core::Code::Service, failure.second.code + ": " + failure.second.message);
+      item.service_code = failure.second.code;
+      item.request_id = r.header("x-amz-request-id");
+      st_->add_failure(failure.first, item);
       if (!*first_failure) {
-        *first_failure = core::Error(core::Code::Service, "DeleteObjects refused " + failure.first +
-                                                              ": " + failure.second.code + ": " +
-                                                              failure.second.message);
-        first_failure->service_code = failure.second.code;
+        *first_failure = item;
+        first_failure->message = "DeleteObjects refused " + failure.first + ": " + item.message;
       }
     }
     *deleted += keys.size() - parsed->errors.size();
@@ -159,9 +159,13 @@ class DeletePrefix final : public Op {
     return core::Error();
   }
 
-  void end(const core::Error &e) {
-    st_->fail(e);
-    st_->finish(core::Result());
+  // Ends with e (if any); the objects deleted before it stay counted.
+  void end(const core::Error &e, uint64_t deleted) {
+    if (e) st_->fail(e);
+    core::Result r;
+    r.size = r.items = deleted;
+    r.many = true;
+    st_->finish(std::move(r));
   }
 
   const std::string prefix_;

@@ -47,6 +47,7 @@ using ListFn = std::function<int(const ObjectEntry &)>;  // non-zero stops
 struct DirOptions {
   std::vector<std::pair<std::string, bool>> filters;  // (glob, include) in order; last match wins
   uint32_t max_in_flight = 0;                         // 0: the manager's max_concurrency
+  bool guess_content_type = false;  // uploads: each file's type from its extension
   bool included(const std::string &relative) const;
 };
 

@@ -9,7 +9,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 /* clang-format on */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xfer/xfer.h"
 
@@ -214,6 +217,12 @@ static void test_manager_and_transfers(void **state) {
   EXPECT_EINVAL(xfer_dir_options_add_filter(o, "", 0));
   EXPECT_EINVAL(xfer_dir_options_set_max_files_in_flight(o, 0));
   EXPECT_EINVAL(xfer_dir_options_set_max_files_in_flight(o, 100000));
+  EXPECT_EINVAL(xfer_dir_options_set_guess_content_type(NULL, 1));
+  assert_int_equal(xfer_dir_options_set_guess_content_type(o, 1), XFER_OK);
+  EXPECT_NULL(xfer_guess_content_type(NULL));
+  assert_non_null(strstr(xfer_last_error(), "xfer_guess_content_type"));
+  assert_string_equal(xfer_guess_content_type("d/index.HTML"), "text/html");
+  assert_null(xfer_guess_content_type("d.json/noext"));
   xfer_dir_options_free(o);
   xfer_dir_options_free(NULL);
 
@@ -256,6 +265,14 @@ static void test_futures(void **state) {
   assert_int_equal(xfer_future_failure_count(NULL), 0);
   EXPECT_NULL(xfer_future_failure_key(NULL, 0));
   EXPECT_NULL(xfer_future_failure_message(NULL, 0));
+  assert_int_equal(xfer_future_file_count(NULL), 0);
+  assert_non_null(strstr(xfer_last_error(), "xfer_future_file_count"));
+  EXPECT_EINVAL(xfer_future_failure_status(NULL, 0));
+  assert_non_null(strstr(xfer_last_error(), "xfer_future_failure_status"));
+  assert_int_equal(xfer_future_failure_http_status(NULL, 0), 0);
+  assert_non_null(strstr(xfer_last_error(), "xfer_future_failure_http_status"));
+  EXPECT_NULL(xfer_future_failure_s3_error_code(NULL, 0));
+  EXPECT_NULL(xfer_future_failure_request_id(NULL, 0));
   xfer_future_free(NULL);
 
   /* A transfer to a closed port fails as a network error, with a message; wait rejects a
@@ -271,7 +288,45 @@ static void test_futures(void **state) {
   assert_null(xfer_future_etag(f));
   xfer_future_cancel(f); /* a no-op once done */
   assert_int_equal(xfer_future_status(f), XFER_ENETWORK);
+  /* A single transfer has no items: every failure index is out of range. */
+  assert_int_equal(xfer_future_file_count(f), 0);
+  assert_int_equal(xfer_future_failure_count(f), 0);
+  EXPECT_NULL(xfer_future_failure_key(f, 0));
+  EXPECT_NULL(xfer_future_failure_message(f, 0));
+  EXPECT_EINVAL(xfer_future_failure_status(f, 0));
+  assert_int_equal(xfer_future_failure_http_status(f, 0), 0);
+  assert_non_null(strstr(xfer_last_error(), "no failure 0"));
+  EXPECT_NULL(xfer_future_failure_s3_error_code(f, 0));
+  EXPECT_NULL(xfer_future_failure_request_id(f, 0));
   xfer_future_free(f);
+
+  /* A folder of one file to the closed port: one failure, with its own status and no HTTP
+   * details; index 1 is out of range. */
+  char dir[] = "/tmp/xfer-bad-input.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[64];
+  snprintf(path, sizeof path, "%s/one", dir);
+  FILE *file = fopen(path, "w");
+  assert_non_null(file);
+  fputs("x", file);
+  fclose(file);
+  f = xfer_upload_directory(m, dir, "b", "p/", NULL, NULL, NULL, NULL);
+  assert_non_null(f);
+  assert_int_equal(xfer_future_wait(f, -1), XFER_ENETWORK);
+  assert_int_equal(xfer_future_file_count(f), 0);
+  assert_int_equal(xfer_future_failure_count(f), 1);
+  assert_string_equal(xfer_future_failure_key(f, 0), "one");
+  assert_int_equal(xfer_future_failure_status(f, 0), XFER_ENETWORK);
+  assert_int_equal(xfer_future_failure_http_status(f, 0), 0);
+  assert_null(xfer_future_failure_s3_error_code(f, 0));
+  assert_null(xfer_future_failure_request_id(f, 0));
+  EXPECT_NULL(xfer_future_failure_key(f, 1));
+  EXPECT_EINVAL(xfer_future_failure_status(f, 1));
+  assert_non_null(strstr(xfer_last_error(), "no failure 1"));
+  EXPECT_NULL(xfer_future_failure_request_id(f, 1));
+  xfer_future_free(f);
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(rmdir(dir), 0);
   xfer_manager_free(m);
   xfer_config_free(c);
 }

@@ -1,7 +1,7 @@
 /* test_directory.c: transfers of many: a nested tree with unicode names up and down (compared
  * with diff -r), include/exclude filters seen from the server, aggregate progress, streamed
  * listings with and without a delimiter, prefix deletes in batches, refused keys listed as
- * failures. */
+ * failures with the server's code and request id, files counted. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +78,7 @@ static void test_tree_round_trip(void **state) {
       xfer_upload_directory(m, g_src, env_get()->bucket, prefix, NULL, o, progress_record, &pr);
   assert_int_equal(wait_status(f), XFER_OK);
   assert_int_equal(xfer_future_size(f), g_bytes);
+  assert_int_equal(xfer_future_file_count(f), NFILES - NFILES / 10);
   assert_int_equal(xfer_future_failure_count(f), 0);
   assert_false(pr.decreased);
   assert_int_equal(pr.last_done, g_bytes);
@@ -108,6 +109,7 @@ static void test_tree_round_trip(void **state) {
   f = xfer_download_directory(m, env_get()->bucket, prefix, dst, NULL, NULL, progress_record, &pd);
   assert_int_equal(wait_status(f), XFER_OK);
   assert_int_equal(xfer_future_size(f), g_bytes);
+  assert_int_equal(xfer_future_file_count(f), NFILES - NFILES / 10);
   assert_int_equal(pd.last_done, g_bytes);
   xfer_future_free(f);
   snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' -delete && diff -r '%s' '%s'", g_src, g_src,
@@ -118,6 +120,7 @@ static void test_tree_round_trip(void **state) {
   f = xfer_delete_prefix(m, env_get()->bucket, prefix);
   assert_int_equal(wait_status(f), XFER_OK);
   assert_int_equal(xfer_future_size(f), (uint64_t)all.objects);
+  assert_int_equal(xfer_future_file_count(f), (uint64_t)all.objects);
   xfer_future_free(f);
   listing after = list(m, prefix, NULL);
   assert_int_equal(after.objects, 0);
@@ -177,7 +180,12 @@ static void test_escaping_key_refused(void **state) {
   assert_int_equal(xfer_future_failure_count(f), 1);
   assert_string_equal(xfer_future_failure_key(f, 0), evil);
   assert_non_null(xfer_future_failure_message(f, 0));
+  assert_int_equal(xfer_future_failure_status(f, 0), XFER_EIO); /* refused here, not by S3 */
+  assert_int_equal(xfer_future_failure_http_status(f, 0), 0);
+  assert_null(xfer_future_failure_s3_error_code(f, 0));
   assert_null(xfer_future_failure_key(f, 1));
+  assert_int_equal(xfer_future_file_count(f), 1); /* ok.txt */
+  assert_int_equal(xfer_future_size(f), 4);
   xfer_future_free(f);
   char ok_path[900], evil_path[900];
   snprintf(ok_path, sizeof ok_path, "%s/ok.txt", dst);
@@ -191,12 +199,76 @@ static void test_escaping_key_refused(void **state) {
   xfer_manager_free(m);
 }
 
+/* One file of three whose key is longer than S3's 1,024 bytes: the server refuses it, the
+ * other two arrive and are counted, and the failure carries the server's code, HTTP status and
+ * request id as a single transfer's error would. */
+static void test_failure_details(void **state) {
+  (void)state;
+  if (env_is("s3rver")) skip(); /* s3rver has no key length limit of its own */
+  xfer_manager *m = env_manager();
+  char dir[800], path[2400], cmd[2600], rel[1300] = "";
+  snprintf(dir, sizeof dir, "%s/mixed", tmp_dir());
+  for (int i = 0; i < 5; i++) { /* 5 folders of 220 bytes: a relative path of 1,106 bytes */
+    char part[222];
+    memset(part, 'd', 220);
+    part[220] = '/';
+    part[221] = '\0';
+    strcat(rel, part);
+  }
+  strcat(rel, "long.bin");
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s/%.*s'", dir, (int)(strlen(rel) - 9), rel);
+  assert_int_equal(system(cmd), 0);
+  const char *names[] = {"ok1.bin", "ok2.bin", rel};
+  const size_t sizes[] = {100, 200, 50};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    uint8_t *data = random_bytes(sizes[i], (uint32_t)i + 900);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, sizes[i], f), sizes[i]);
+    fclose(f);
+    free(data);
+  }
+  char prefix[256];
+  snprintf(prefix, sizeof prefix, "%smixed/", run_prefix());
+  xfer_future *f = xfer_upload_directory(m, dir, env_get()->bucket, prefix, NULL, NULL, NULL, NULL);
+  assert_int_equal(wait_status(f), XFER_ESERVICE);
+  assert_int_equal(xfer_future_file_count(f), 2);
+  assert_int_equal(xfer_future_size(f), 300); /* the two files that arrived */
+  assert_int_equal(xfer_future_failure_count(f), 1);
+  assert_string_equal(xfer_future_failure_key(f, 0), rel);
+  assert_int_equal(xfer_future_failure_status(f, 0), XFER_ESERVICE);
+  assert_int_equal(xfer_future_failure_http_status(f, 0), 400);
+  const char *code = xfer_future_failure_s3_error_code(f, 0);
+  assert_non_null(code);
+  if (env_is("swift")) assert_string_equal(code, "KeyTooLongError");
+  const char *id = xfer_future_failure_request_id(f, 0);
+  assert_non_null(id);
+  assert_true(strlen(id) > 0);
+  assert_non_null(xfer_future_failure_message(f, 0));
+  /* The future's own error is the first failure's, with the same details. */
+  assert_string_equal(xfer_future_s3_error_code(f), code);
+  assert_string_equal(xfer_future_request_id(f), id);
+  xfer_future_free(f);
+
+  /* From the server: the two short keys only. */
+  listing l = list(m, prefix, NULL);
+  assert_int_equal(l.objects, 2);
+  assert_int_equal(l.bytes, 300);
+  f = xfer_delete_prefix(m, env_get()->bucket, prefix);
+  assert_int_equal(wait_status(f), XFER_OK);
+  assert_int_equal(xfer_future_file_count(f), 2);
+  xfer_future_free(f);
+  xfer_manager_free(m);
+}
+
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(test_tree_round_trip, test_teardown),
       cmocka_unit_test_teardown(test_listing_stopped_by_callback, test_teardown),
       cmocka_unit_test_teardown(test_escaping_key_refused, test_teardown),
+      cmocka_unit_test_teardown(test_failure_details, test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -499,17 +499,19 @@ void test_report(void **) {
   assert_int_equal(exit_code_for(XFER_ECANCELLED, true), 130);
   assert_int_equal(exit_code_for(XFER_EIO, true), 130);
 
-  assert_string_equal(tree_summary_line("upload", "./d", "s3://b/p/", 12, 0).c_str(),
-                      "upload: ./d to s3://b/p/: 12 bytes");
-  assert_string_equal(tree_summary_line("download", "s3://b/p/", "./d", 1536, 2).c_str(),
-                      "download: s3://b/p/ to ./d: 1536 bytes (1.5 KiB), 2 failed");
+  assert_string_equal(tree_summary_line("upload", "./d", "s3://b/p/", 1, 12, 0).c_str(),
+                      "upload: ./d to s3://b/p/: 1 file, 12 bytes");
+  assert_string_equal(tree_summary_line("download", "s3://b/p/", "./d", 300, 1536, 2).c_str(),
+                      "download: s3://b/p/ to ./d: 300 files, 1536 bytes (1.5 KiB), 2 failed");
   assert_string_equal(delete_summary_line(300, 0).c_str(), "deleted 300 objects");
   assert_string_equal(delete_summary_line(1, 0).c_str(), "deleted 1 object");
   assert_string_equal(delete_summary_line(0, 3).c_str(), "deleted 0 objects, 3 failed");
-  assert_string_equal(item_message("PUT: NoSuchBucket (404): gone\n").c_str(),
-                      "NoSuchBucket (404): gone");
-  assert_string_equal(item_message("AccessDenied: no").c_str(), "AccessDenied: no");
-  assert_string_equal(item_message("").c_str(), "failed");
+  Failure refused;  // a key DeleteObjects refused: a code in the message, no HTTP status
+  refused.status = XFER_ESERVICE;
+  refused.s3_code = "AccessDenied";
+  refused.message = "AccessDenied: no";
+  refused.request_id = "R1";
+  assert_string_equal(describe_failure(refused).c_str(), "AccessDenied: no [request id R1]");
 }
 
 }  // namespace
