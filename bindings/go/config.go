@@ -45,6 +45,7 @@ type Config struct {
 	NoVerifyTLS    bool          // do not verify the server's certificate (testing only)
 	SignPayload    bool          // sign payloads with SHA-256 even when a checksum protects them
 	ConnectTimeout time.Duration // connect timeout (default 10 s)
+	AWSChunkSize   int           // payload bytes per signed chunk of UploadChunked (default 64 KiB)
 }
 
 // newCConfig builds an xfer_config from c; the caller frees it. The goroutine must be
@@ -133,6 +134,9 @@ func (c *Config) apply(cc cxfer.Struct_SS_xfer_config) error {
 		}},
 		{"ConnectTimeout", c.ConnectTimeout.Milliseconds(), true, func(v uint64) cxfer.Enum_SS_xfer_status {
 			return cxfer.Xfer_config_set_connect_timeout_ms(cc, uint(v))
+		}},
+		{"AWSChunkSize", int64(c.AWSChunkSize), true, func(v uint64) cxfer.Enum_SS_xfer_status {
+			return cxfer.Xfer_config_set_aws_chunk_size(cc, uint(v))
 		}},
 	}
 	for _, s := range sizes {

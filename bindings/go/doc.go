@@ -5,7 +5,7 @@
 //
 // Make one Manager per program (or per endpoint and credentials) with NewManager, share it
 // between goroutines, and Close it at the end. Each transfer method (UploadFile, Upload,
-// DownloadFile, Download, Copy, Delete) submits the work and returns a *Transfer at once;
+// UploadChunked, DownloadFile, Download, Copy, Delete) submits the work and returns a *Transfer at once;
 // Wait on it for the Result or an error:
 //
 //	m, err := xfer.NewManager(xfer.Config{Endpoint: "http://127.0.0.1:9000", FromEnv: true})

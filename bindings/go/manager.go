@@ -107,6 +107,27 @@ func (m *Manager) Upload(ctx context.Context, r io.Reader, bucket, key string, o
 		})
 }
 
+// UploadChunked uploads exactly size bytes from r as signed aws-chunked data
+// (xfer_upload_fileobj_chunked): every request body is streamed as r is read, in chunks of
+// Config.AWSChunkSize bytes each with its own signature, holding two chunks in memory
+// whatever the size and no part buffers. From MultipartThreshold on it goes multipart, one
+// part after another. A failed request cannot be resent once its body began, so it fails
+// the transfer instead of retrying. r must supply exactly size bytes: ending early fails
+// with StatusIO. Servers: AWS S3 and Ceph radosgw verify the chunks; Swift's s3api answers
+// 501 NotImplemented (an *Error with StatusService).
+func (m *Manager) UploadChunked(ctx context.Context, r io.Reader, size int64, bucket, key string, opts ...Option) *Transfer {
+	if r == nil {
+		return m.failed(bucket, key, &Error{Status: StatusInvalid, Message: "UploadChunked: the reader is nil"})
+	}
+	if size < 0 {
+		return m.failed(bucket, key, &Error{Status: StatusInvalid, Message: "UploadChunked: negative size"})
+	}
+	return m.submit(ctx, bucket, key, opts, &callbacks{r: r}, nil,
+		func(a cxfer.Struct_SS_xfer_args, h uint64, p int) cxfer.Struct_SS_xfer_future {
+			return cxfer.Xfer_go_upload_stream_chunked(m.m, h, uint64(size), bucket, key, a, p)
+		})
+}
+
 // DownloadFile downloads an object into the local file at path, through a temporary file
 // renamed into place only on success.
 func (m *Manager) DownloadFile(ctx context.Context, bucket, key, path string, opts ...Option) *Transfer {

@@ -50,6 +50,13 @@ xfer_future *xfer_go_upload_stream(xfer_manager *m, uint64_t handle, const char 
                              XFER_GO_PROGRESS(progress), XFER_GO_UD(handle));
 }
 
+xfer_future *xfer_go_upload_stream_chunked(xfer_manager *m, uint64_t handle, uint64_t size,
+                                           const char *bucket, const char *key,
+                                           const xfer_args *args, int progress) {
+  return xfer_upload_fileobj_chunked(m, xfer_go_read_tramp, XFER_GO_UD(handle), size, bucket,
+                                     key, args, XFER_GO_PROGRESS(progress), XFER_GO_UD(handle));
+}
+
 xfer_future *xfer_go_download_file(xfer_manager *m, const char *bucket, const char *key,
                                    const char *path, const xfer_args *args, uint64_t handle,
                                    int progress) {

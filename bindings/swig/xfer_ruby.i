@@ -5,6 +5,10 @@
  *    callable, the exception a callback raised); the GC marks them while it lives. Its C
  *    pointer is the user data handed to libxfer with the trampolines READ_FN, WRITE_FN and
  *    PROGRESS_FN.
+ *  - Bytes cross between a Ruby String and libxfer's part buffer once: the read trampoline
+ *    copies what io.read returned (or, for a StringIO, its string at #pos, with no read call
+ *    and no intermediate String) into the part buffer; the write trampoline copies the
+ *    library's bytes into the one new String it hands to io.write.
  *  - The trampolines run inside xfer_future_wait on the waiting Ruby thread, which released
  *    the GVL; they take it back with rb_thread_call_with_gvl and call Ruby under rb_rescue2
  *    and rb_protect, so nothing ever unwinds through libxfer. A raised exception is kept in
@@ -37,11 +41,19 @@
 /* Whether this thread is inside one of our GVL-free regions (and not inside a callback). */
 static __thread int xfer_rb_without_gvl;
 
+/* How the read trampoline gets bytes from the reader (Callbacks.new's read_mode). */
+enum {
+  XFER_RB_READ_CALL = 0,    /* s = io.read(n): the reader's own String */
+  XFER_RB_READ_OUTBUF = 1,  /* io.read(n, outbuf) into one reused String (IO) */
+  XFER_RB_READ_STRINGIO = 2 /* straight from io.string at io.pos, then io.pos += copied */
+};
+
 typedef struct xfer_rb_callbacks {
   VALUE io;       /* the reader (upload) or writer (download), or nil */
   VALUE progress; /* responds to call(done, total), or nil */
-  VALUE outbuf;   /* String reused by io.read(n, outbuf), or nil to call io.read(n) */
+  VALUE outbuf;   /* String reused by io.read(n, outbuf), or nil */
   VALUE error;    /* the exception a callback raised, or nil */
+  int read_mode;  /* XFER_RB_READ_* */
   int jump;       /* the tag of a non-exception exit from a callback, resumed by the wait */
   int disarmed;   /* set: callbacks fail at once without running Ruby code */
 } xfer_rb_callbacks;
@@ -54,7 +66,8 @@ static void xfer_rb_callbacks_mark(void *p) {
   rb_gc_mark(cb->error);
 }
 
-static ID xfer_rb_id_read, xfer_rb_id_write, xfer_rb_id_call;
+static ID xfer_rb_id_read, xfer_rb_id_write, xfer_rb_id_call, xfer_rb_id_string, xfer_rb_id_pos,
+    xfer_rb_id_set_pos;
 
 /* One call of Ruby code from a trampoline. */
 typedef struct {
@@ -120,10 +133,30 @@ typedef struct {
   int64_t n;
 } xfer_rb_read_args;
 
+/* A StringIO: its string's bytes from #pos go straight into the part buffer, as many as fit
+   (no 1 MiB cap: no Ruby buffer is involved). #pos moves on as io.read would move it. */
+static VALUE xfer_rb_read_stringio(xfer_rb_read_args *a) {
+  VALUE io = a->cb->io;
+  VALUE s = rb_funcall(io, xfer_rb_id_string, 0);
+  long pos = NUM2LONG(rb_funcall(io, xfer_rb_id_pos, 0));
+  StringValue(s);
+  long len = RSTRING_LEN(s);
+  size_t n = pos < len ? (size_t)(len - pos) : 0;
+  if (n > a->cap) n = a->cap;
+  if (n > 0) {
+    memcpy(a->buf, RSTRING_PTR(s) + pos, n); /* the one copy into the library's part buffer */
+    rb_funcall(io, xfer_rb_id_set_pos, 1, LONG2NUM(pos + (long)n));
+  }
+  RB_GC_GUARD(s);
+  a->n = (int64_t)n;
+  return Qnil;
+}
+
 static VALUE xfer_rb_read_body(VALUE arg) {
   xfer_rb_read_args *a = (xfer_rb_read_args *)arg;
+  if (a->cb->read_mode == XFER_RB_READ_STRINGIO) return xfer_rb_read_stringio(a);
   size_t want = a->cap < XFER_RB_READ_MAX ? a->cap : XFER_RB_READ_MAX;
-  VALUE s = NIL_P(a->cb->outbuf)
+  VALUE s = a->cb->read_mode != XFER_RB_READ_OUTBUF
                 ? rb_funcall(a->cb->io, xfer_rb_id_read, 1, SIZET2NUM(want))
                 : rb_funcall(a->cb->io, xfer_rb_id_read, 2, SIZET2NUM(want), a->cb->outbuf);
   if (NIL_P(s)) {
@@ -338,6 +371,9 @@ static void xfer_rb_future_free(xfer_future *f) {
   xfer_rb_id_read = rb_intern("read");
   xfer_rb_id_write = rb_intern("write");
   xfer_rb_id_call = rb_intern("call");
+  xfer_rb_id_string = rb_intern("string");
+  xfer_rb_id_pos = rb_intern("pos");
+  xfer_rb_id_set_pos = rb_intern("pos=");
 %}
 
 /* The Ruby versions of the blocking calls replace the plain ones, under the same names. */
@@ -365,6 +401,10 @@ void xfer_rb_future_free(xfer_future *f);
 %constant xfer_write_fn WRITE_FN = xfer_rb_write;
 %constant xfer_progress_fn PROGRESS_FN = xfer_rb_progress;
 
+%constant int READ_CALL = XFER_RB_READ_CALL;
+%constant int READ_OUTBUF = XFER_RB_READ_OUTBUF;
+%constant int READ_STRINGIO = XFER_RB_READ_STRINGIO;
+
 %rename(Callbacks) xfer_rb_callbacks;
 %markfunc xfer_rb_callbacks "xfer_rb_callbacks_mark";
 typedef struct xfer_rb_callbacks {
@@ -372,12 +412,16 @@ typedef struct xfer_rb_callbacks {
 
 %extend xfer_rb_callbacks {
   /* io: the reader or writer, or nil; progress: responds to call(done, total), or nil;
-     reuse_buffer: the reader takes read(n, outbuf), as IO and StringIO do. */
-  xfer_rb_callbacks(VALUE io, VALUE progress, bool reuse_buffer) {
+     read_mode: READ_CALL (io.read(n)), READ_OUTBUF (io.read(n, outbuf), as IO takes it) or
+     READ_STRINGIO (io is a readable StringIO whose #read is StringIO's own). */
+  xfer_rb_callbacks(VALUE io, VALUE progress, int read_mode) {
+    if (read_mode < XFER_RB_READ_CALL || read_mode > XFER_RB_READ_STRINGIO)
+      rb_raise(rb_eArgError, "read_mode %d", read_mode);
     xfer_rb_callbacks *cb = (xfer_rb_callbacks *)ruby_xcalloc(1, sizeof *cb);
     cb->io = io;
     cb->progress = progress;
-    cb->outbuf = reuse_buffer ? rb_str_buf_new(0) : Qnil;
+    cb->read_mode = read_mode;
+    cb->outbuf = read_mode == XFER_RB_READ_OUTBUF ? rb_str_buf_new(0) : Qnil;
     cb->error = Qnil;
     return cb;
   }

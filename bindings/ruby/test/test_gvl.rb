@@ -1,4 +1,4 @@
-# test/test_gvl.rb: the GVL is released while waiting (another Ruby thread counts meanwhile), and Thread#raise(Interrupt) or a real SIGINT on the waiting thread cancels the transfer.
+# test/test_gvl.rb: the GVL is released while waiting (another Ruby thread counts, and wakes at once, meanwhile), and Thread#raise(Interrupt) or a real SIGINT on the waiting thread cancels the transfer.
 # frozen_string_literal: true
 
 require_relative 'helper'
@@ -38,6 +38,31 @@ class TestGvl < Minitest::Test
     assert_operator c1 - c0, :>, 100_000, "the counter advanced by #{c1 - c0} in #{elapsed.round(2)} s"
     assert_operator progress_calls, :>=, 3
     assert_equal SIZE, listed(key('long'))['size']
+  end
+
+  # The counter above cannot tell a released GVL from one held for a while and yielded at
+  # each check for interrupts (Ruby's scheduler then lets the counter run its time slice). A
+  # thread that sleeps 2 ms over and over can: it needs the GVL back the moment it wakes, so
+  # a wait holding the GVL would delay its wake-ups to the end of the wait's slice (~50 ms).
+  def test_a_waking_thread_gets_the_gvl_at_once_during_a_long_transfer
+    delays = []
+    stop = false
+    sleeper = Thread.new do
+      until stop
+        t = monotonic
+        sleep 0.002
+        delays << monotonic - t - 0.002
+      end
+    end
+    t0 = monotonic
+    @m.upload_file(@path, bucket: BUCKET, key: key('wakeups'))
+    elapsed = monotonic - t0
+    stop = true
+    sleeper.join
+    assert_operator elapsed, :>=, 1.5, 'the transfer was not long enough to show anything'
+    median = delays.sort[delays.size / 2]
+    assert_operator delays.size, :>, 100, "only #{delays.size} wake-ups in #{elapsed.round(2)} s"
+    assert_operator median, :<, 0.015, "median wake-up delay #{(median * 1000).round(1)} ms: the wait holds the GVL"
   end
 
   # Thread#raise(Interrupt) on a thread blocked in #upload_file: the Interrupt arrives at

@@ -75,6 +75,38 @@ class TestStreams < Minitest::Test
     end
   end
 
+  # A StringIO (and so a String) goes from its string straight into the part buffer: one copy,
+  # no StringIO#read into an intermediate String. An IO is read with IO#read, which the trace
+  # sees, so the trace would see StringIO#read too.
+  def test_stringio_is_copied_once_into_the_part_buffer
+    data = random_bytes(11 * MIB + 5, 12)
+    k = key('stringio-direct')
+    calls = Hash.new(0)
+    trace = TracePoint.new(:c_call) do |tp|
+      calls[[tp.defined_class, tp.method_id]] += 1 if [StringIO, IO].include?(tp.defined_class)
+    end
+    with_manager do |m|
+      io = StringIO.new(data)
+      io.pos = 5 # uploads from the current position on, as read would
+      r, w = IO.pipe
+      feeder = Thread.new { w.write('from a pipe') && w.close }
+      trace.enable do
+        m.upload(io, bucket: BUCKET, key: k)
+        m.upload(r, bucket: BUCKET, key: "#{k}-pipe")
+      end
+      feeder.join
+      r.close
+      assert_equal 0, calls[[StringIO, :read]], "StringIO#read was called: #{calls}"
+      assert_operator calls[[StringIO, :string]], :>=, 3, "the string was not read directly: #{calls}"
+      assert_operator calls[[IO, :read]], :>=, 1, "the trace did not see IO#read: #{calls}"
+      assert_equal data.bytesize, io.pos
+      out = StringIO.new(String.new)
+      m.download(bucket: BUCKET, key: k, io: out)
+      assert data.byteslice(5..) == out.string, 'downloaded bytes differ'
+      assert_equal 11, listed("#{k}-pipe")['size']
+    end
+  end
+
   def test_empty_object
     k = key('empty')
     with_manager do |m|

@@ -42,7 +42,8 @@ module Xfer
       sign_payload: [:xfer_config_set_sign_payload, ->(v) { v ? 1 : 0 }],
       connect_timeout: [:xfer_config_set_connect_timeout_ms, ->(s) { (s * 1000).ceil }],
       stall_timeout: [:xfer_config_set_stall_timeout_ms, ->(s) { (s * 1000).ceil }],
-      content_md5: [:xfer_config_set_content_md5, ->(v) { v ? 1 : 0 }]
+      content_md5: [:xfer_config_set_content_md5, ->(v) { v ? 1 : 0 }],
+      aws_chunk_size: [:xfer_config_set_aws_chunk_size, :to_int.to_proc]
     }.freeze
 
     # Yields a new manager and closes it afterwards: on a normal exit it first waits for
@@ -107,18 +108,27 @@ module Xfer
 
     # Uploads what io.read(n) returns until it returns nil (an IO, a StringIO, a pipe, or
     # any object with #read; a String is uploaded as is). Reads happen on the waiting thread.
-    def upload(io, bucket:, key:, **extra_args, &progress)
-      upload_async(io, bucket: bucket, key: key, **extra_args, &progress).wait
+    #
+    # With aws_chunked: true and size: (the exact byte count io holds), the upload is sent as
+    # signed aws-chunked data (xfer_upload_fileobj_chunked): no part buffers, two chunks of
+    # memory whatever the size, every chunk signed. Servers: AWS S3 and Ceph radosgw; Swift's
+    # s3api raises ServiceError NotImplemented (501).
+    def upload(io, bucket:, key:, size: nil, aws_chunked: false, **extra_args, &progress)
+      upload_async(io, bucket: bucket, key: key, size: size, aws_chunked: aws_chunked, **extra_args,
+                       &progress).wait
     end
 
-    def upload_async(io, bucket:, key:, **extra_args, &progress)
+    def upload_async(io, bucket:, key:, size: nil, aws_chunked: false, **extra_args, &progress)
       io = StringIO.new(io) if io.is_a?(String)
       raise ArgumentError, "#{io.class} does not respond to read" unless io.respond_to?(:read)
 
-      # IO and StringIO fill a reused buffer: read(n, outbuf)
-      reuse = io.is_a?(IO) || io.is_a?(StringIO)
-      submit(bucket, key, extra_args, io, progress, reuse: reuse) do |m, args, cb, pfn|
-        Native.xfer_upload_fileobj(m, Native::READ_FN, cb, bucket.to_s, key.to_s, args, pfn, cb)
+      size = chunked_size(size, aws_chunked)
+      submit(bucket, key, extra_args, io, progress, read_mode: read_mode(io)) do |m, args, cb, pfn|
+        if size
+          Native.xfer_upload_fileobj_chunked(m, Native::READ_FN, cb, size, bucket.to_s, key.to_s, args, pfn, cb)
+        else
+          Native.xfer_upload_fileobj(m, Native::READ_FN, cb, bucket.to_s, key.to_s, args, pfn, cb)
+        end
       end
     end
 
@@ -221,10 +231,38 @@ module Xfer
       raise Xfer.last_error(status) unless status == Native::XFER_OK
     end
 
+    # The byte count of an aws-chunked upload, or nil for a plain one.
+    def chunked_size(size, aws_chunked)
+      unless aws_chunked
+        raise ArgumentError, 'size: goes with aws_chunked: true' unless size.nil?
+
+        return nil
+      end
+      raise ArgumentError, 'aws_chunked: true needs size: (the exact byte count)' if size.nil?
+
+      size = size.to_int
+      raise ArgumentError, "size: must not be negative (#{size})" if size.negative?
+
+      size
+    end
+
+    # How the read trampoline takes bytes from io: a StringIO whose #read is StringIO's own is
+    # read straight from its string (one copy into the part buffer, no intermediate String);
+    # an IO fills one reused String (read(n, outbuf)); anything else returns its own Strings.
+    def read_mode(io)
+      if io.is_a?(StringIO) && !io.closed_read? && io.method(:read).owner == StringIO
+        Native::READ_STRINGIO
+      elsif io.is_a?(IO)
+        Native::READ_OUTBUF
+      else
+        Native::READ_CALL
+      end
+    end
+
     # Submits one transfer: the block gets the manager handle, the args handle (or nil), the
     # Callbacks (user data for the trampolines) and the progress trampoline (or nil).
-    def submit(bucket, key, extra_args, io, progress, reuse: false)
-      callbacks = Native::Callbacks.new(io, progress, reuse)
+    def submit(bucket, key, extra_args, io, progress, read_mode: Native::READ_CALL)
+      callbacks = Native::Callbacks.new(io, progress, read_mode)
       args = ExtraArgs.build(extra_args)
       begin
         @lock.synchronize do

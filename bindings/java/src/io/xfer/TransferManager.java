@@ -89,6 +89,29 @@ public final class TransferManager implements AutoCloseable {
   }
 
   /**
+   * Uploads exactly {@code size} bytes of an InputStream as signed aws-chunked data
+   * (xfer_upload_fileobj_chunked): each request body is streamed as the stream is read, in
+   * chunks of {@link Builder#awsChunkSize} bytes each with its own signature, holding two chunks
+   * in memory whatever the size and no part buffers; from the multipart threshold on it goes
+   * multipart, one part after another. A request whose body began cannot be resent, so a failure
+   * fails the transfer instead of being retried. The stream must give exactly {@code size}
+   * bytes (ending early fails with {@link XferIOException}). Servers: AWS S3 and Ceph radosgw;
+   * Swift's s3api answers 501 NotImplemented (a {@link ServiceException}).
+   */
+  public TransferFuture uploadChunked(InputStream in, long size, String bucket, String key,
+      TransferOption... options) {
+    Objects.requireNonNull(in, "in");
+    if (size < 0) {
+      throw new InvalidArgumentException("uploadChunked: negative size " + size);
+    }
+    Options o = new Options(options);
+    return submit("aws-chunked upload stream to s3://" + bucket + "/" + key, o,
+        new NativeCallbacks(in, null, o.listener),
+        (m, args, cb) -> xfer.xfer_upload_fileobj_chunked(m, xferConstants.XFER_JAVA_READ, cb, size,
+            bucket, key, args, xferConstants.XFER_JAVA_PROGRESS, cb));
+  }
+
+  /**
    * Downloads an object into a local file, written through a temporary file in the same folder
    * that replaces {@code file} only on success.
    */
@@ -283,6 +306,7 @@ public final class TransferManager implements AutoCloseable {
     private String checksumAlgorithm;
     private String caBundle;
     private Boolean verifyTls;
+    private Integer awsChunkSize;
 
     private Builder() {}
 
@@ -392,6 +416,12 @@ public final class TransferManager implements AutoCloseable {
       return this;
     }
 
+    /** Payload bytes per signed chunk of {@link #uploadChunked} (8 KiB to 16 MiB; 64 KiB). */
+    public Builder awsChunkSize(int bytes) {
+      this.awsChunkSize = bytes;
+      return this;
+    }
+
     /**
      * Starts the manager's threads (no request is made).
      *
@@ -449,6 +479,9 @@ public final class TransferManager implements AutoCloseable {
         }
         if (verifyTls != null) {
           check(xfer.xfer_config_set_verify_tls(c, verifyTls ? 1 : 0));
+        }
+        if (awsChunkSize != null) {
+          check(xfer.xfer_config_set_aws_chunk_size(c, nonNegative(awsChunkSize)));
         }
         SWIGTYPE_p_xfer_manager m = xfer.xfer_manager_new(c);
         if (m == null) {
