@@ -81,7 +81,9 @@ core::Error service_error(const http::Response &resp, const char *op_hint) {
       e.service_code.empty() ? "HTTP " + std::to_string(resp.status) : e.service_code;
   e.message = std::string(op_hint) + ": " + what + " (" + std::to_string(resp.status) + ")" +
               (e.message.empty() ? "" : ": " + e.message);
-  e.retryable = resp.status >= 500 || retryable_code(e.service_code);
+  // 501 Not Implemented is the server saying it has no such feature (Swift: conditional PUTs,
+  // aws-chunked): asking again cannot help, and botocore does not retry it either.
+  e.retryable = (resp.status >= 500 && resp.status != 501) || retryable_code(e.service_code);
   return e;
 }
 
