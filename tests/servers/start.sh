@@ -230,6 +230,9 @@ location = $REGION
 max_upload_part_num = 10000
 min_segment_size = 5242880
 allowable_clock_skew = 900
+# virtual-hosted requests: Host BUCKET.localhost[:PORT] names the bucket (libcurl resolves
+# *.localhost to loopback itself); a Host of 127.0.0.1 stays path-style
+storage_domain = localhost
 
 [filter:tempauth]
 use = egg:swift#tempauth
@@ -308,6 +311,7 @@ start_swift() {
     launch "$s" "$PY" "$HERE/swift-server.py" "$s" "$RUNDIR/etc/$s-server.conf" -v
   done
   ENDPOINT=http://127.0.0.1:$P_PROXY
+  VHOST_HOST=localhost
   ACCESS_KEY=test:tester
   SECRET_KEY=testing
   for s in ACCOUNT CONTAINER OBJECT PROXY; do
@@ -345,8 +349,13 @@ start_s3rver() {
   # --openssl-legacy-provider: s3rver's ListObjectsV2 continuation tokens use a cipher
   # that Node 17+ only has with the legacy provider (else HTTP 500 on page two).
   launch s3rver env "NODE_OPTIONS=--openssl-legacy-provider${NODE_OPTIONS:+ $NODE_OPTIONS}" \
-    node "$ROOT/node_modules/.bin/s3rver" -d "$RUNDIR/data" -a 127.0.0.1 -p "$port" --no-vhost-buckets
+    node "$ROOT/node_modules/.bin/s3rver" -d "$RUNDIR/data" -a 127.0.0.1 -p "$port" \
+    --service-endpoint localhost
   ENDPOINT=http://127.0.0.1:$port
+  # s3rver takes the bucket from a Host matching BUCKET.s3[-REGION].SERVICE_ENDPOINT, so
+  # virtual-hosted requests go to http://s3.localhost:PORT (Host BUCKET.s3.localhost).
+  # An IP address or plain "localhost" as Host stays path-style.
+  VHOST_HOST=s3.localhost
   ACCESS_KEY=S3RVER
   SECRET_KEY=S3RVER
 }
@@ -425,6 +434,8 @@ log_file = $LOGS/\$cluster-\$name.log
 admin_socket = $c/run/\$cluster-\$name.asok
 rgw_frontends = beast endpoint=127.0.0.1:$3
 rgw_thread_pool_size = 32
+# virtual-hosted requests: Host BUCKET.localhost[:PORT]; a Host of 127.0.0.1 stays path-style
+rgw_dns_name = localhost
 # collect deleted and aborted data within a minute (default: 2 hours), since
 # memstore holds it in RAM
 rgw_gc_obj_min_wait = 60
@@ -525,6 +536,7 @@ start_radosgw() {
   debug "S3 user created"
   launch rgw radosgw -c "$c/ceph.conf" --no-mon-config -f -n client.rgw
   ENDPOINT=http://127.0.0.1:$p_rgw
+  VHOST_HOST=localhost
   ACCESS_KEY=$RGW_ACCESS_KEY
   SECRET_KEY=$RGW_SECRET_KEY
   wait_for "radosgw to answer an anonymous ListBuckets" http_ok "$p_rgw" /
@@ -575,6 +587,7 @@ attempt() {
   {
     echo "# $RUNDIR/env: written by tests/servers/start.sh $KIND; source it to reach the test server."
     printf 'export XFER_TEST_ENDPOINT=%q\n' "$ENDPOINT"
+    printf 'export XFER_TEST_VHOST_HOST=%q\n' "$VHOST_HOST"
     printf 'export XFER_TEST_ACCESS_KEY=%q\n' "$ACCESS_KEY"
     printf 'export XFER_TEST_SECRET_KEY=%q\n' "$SECRET_KEY"
     printf 'export XFER_TEST_REGION=%q\n' "$REGION"
