@@ -79,7 +79,10 @@ xfer_config *env_config(void) {
 }
 
 xfer_manager *env_manager(void) {
-  xfer_config *c = env_config();
+  return manager_from(env_config());
+}
+
+xfer_manager *manager_from(xfer_config *c) {
   xfer_manager *m = xfer_manager_new(c);
   xfer_config_free(c);
   assert_non_null(m);

@@ -26,6 +26,8 @@ int env_is(const char *server); /* 1 when XFER_TEST_SERVER equals server */
 /* A config for the test server; the caller may change it before making a manager. */
 xfer_config *env_config(void);
 xfer_manager *env_manager(void); /* with the default TransferConfig */
+/* A manager made from c, which it frees; asserts the manager was made. */
+xfer_manager *manager_from(xfer_config *c);
 
 /* len pseudo-random bytes from seed (deterministic). Caller frees. */
 uint8_t *random_bytes(size_t len, uint32_t seed);
