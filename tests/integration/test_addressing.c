@@ -229,11 +229,12 @@ static void test_sequential_reuse_one_connection(void **state) {
   assert_int_equal(conns, 1);
   free(log);
 
-  for (int i = 0; i < 20; i++) {
+  /* The first and the last stored (each s3check run is a Python start-up: not all 20). The
+   * small objects stay: every server start wipes the bucket. */
+  for (int i = 0; i < 20; i += 19) {
     char key[256];
     snprintf(key, sizeof key, "%sreuse/%02d", run_prefix(), i);
     assert_stored(e->bucket, key, data, 4096);
-    free(s3check("delete\x1f%s\x1f%s", e->bucket, key));
   }
   free(data);
   xfer_manager_free(m);
