@@ -143,10 +143,22 @@ class Download : public Op {
         info->etag = get("etag");
         std::string v = get("x-amz-version-id");
         if (v != "null") info->version_id = v;
-      } else if (total != info->size) {
-        header_error =
-            core::Error(core::Code::Service, "GET: the object changed size during the download");
-        return false;
+      } else {
+        // If-Match alone is not enough: a server that ignores it (s3rver) serves the bytes of
+        // an object replaced by one of the same size. The answer's ETag tells.
+        std::string etag = get("etag");
+        if (!etag.empty() && !info->etag.empty() &&
+            s3::normalize_etag(etag) != s3::normalize_etag(info->etag)) {
+          header_error = core::Error(core::Code::Service,
+                                     "GET: the object changed during the download (ETag " +
+                                         etag + ", was " + info->etag + ")");
+          return false;
+        }
+        if (total != info->size) {
+          header_error = core::Error(core::Code::Service,
+                                     "GET: the object changed size during the download");
+          return false;
+        }
       }
       if (first && expected == UINT64_MAX) expected = std::min(span, total - start);
       uint64_t want_end = start + expected - 1;
