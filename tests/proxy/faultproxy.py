@@ -7,6 +7,10 @@ usage: faultproxy.py --upstream http://127.0.0.1:PORT [--listen-port 0]
 
 Listens on 127.0.0.1 only and forwards every request to the upstream unchanged (raw
 request head, Host included, so SigV4 signatures stay valid), keep-alive on both sides.
+It also serves as a forward proxy (a client's http_proxy): an absolute-form target
+(`GET http://host:port/path?query HTTP/1.1`) is rewritten to origin-form
+(`/path?query`) and forwarded to the upstream, whatever host it names; nothing else
+of the head changes.
 Bodies are streamed in pieces of at most 256 KiB, never buffered whole. Chunked bodies
 are decoded and re-chunked (same bytes, maybe other chunk boundaries; trailers kept).
 `Expect: 100-continue` is forwarded and the upstream's `100 Continue` (or its early final
@@ -20,7 +24,9 @@ headers (lower-case names; repeated headers joined with ", "), req_body_bytes,
 status (sent to the client; null if none was), resp_body_bytes (sent to the client),
 t_start, t_end (Unix seconds), fault (name or null), checksum_mismatch (true/false, or
 null without an x-amz-checksum-* header), plus upstream_status, rule (index of the rule
-that fired), checksums ({alg: {"expected", "actual"}}) and error (why it ended early).
+that fired), checksums ({alg: {"expected", "actual"}}), error (why it ended early) and
+absolute (true when the client sent an absolute-form target; path and query are then
+those of the origin-form forwarded).
 The line is written before the last byte of the answer can reach the client, so a
 test that reads the log right after its request finished sees it.
 
@@ -69,8 +75,11 @@ Faults:
   error_in_200  forward, drop the upstream's answer, answer 200 OK with an
                 <Error><Code>InternalError</Code><Message>injected</Message></Error>
                 body (arg {"code", "message", "leading_whitespace": N}).
-  pass          forward unchanged (with arg {"response_headers": {name: value}} to add
-                response headers; that arg works with every forwarding fault).
+  pass          forward unchanged (with arg {"response_headers": {name: value}} to set
+                response headers: a header of that name, any case, is replaced, a
+                null value removes it, others are added; e.g. a wrong Content-Range.
+                That arg works with every forwarding fault. The body is still framed
+                as the upstream's Content-Length / Transfer-Encoding say).
   corrupt_request_body: true (with or without a fault): XOR 0xFF one byte in the
       middle of the forwarded request body. Checksums are computed over the bytes
       forwarded, so checksum_mismatch then shows true.
@@ -358,11 +367,29 @@ class Head:
             if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
                 raise BadMessage("bad request line %r" % self.first[:200])
             self.method, self.target, self.version = parts
+            self.absolute = None  # scheme://authority of an absolute-form target
+            m = re.match(r"(?i)(http://[^/?#]+)([/?].*)?$", self.target)
+            if m:  # a client that takes us for a forward proxy (http_proxy)
+                self.absolute = m.group(1)
+                self.target = m.group(2) or "/"
+                if self.target.startswith("?"):
+                    self.target = "/" + self.target
+                self.first = " ".join((self.method, self.target, self.version))
+                self.raw = (self.first + text[len(lines[0]):]).encode("latin-1")
             self.path, _, self.query = self.target.partition("?")
         else:
             if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
                 raise BadMessage("bad status line %r" % self.first[:200])
             self.version, self.status = parts[0], int(parts[1])
+
+    def with_headers(self, extra):
+        """The head with each header named in extra (case-insensitive) replaced by
+        extra's value, or removed when the value is None; names not present are added."""
+        lower = {k.lower() for k in extra}
+        lines = [self.first] + ["%s: %s" % (n, v) for n, v in self.headers
+                                if n.lower() not in lower]
+        lines += ["%s: %s" % (k, v) for k, v in extra.items() if v is not None]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def tokens(self, name):
         return [t.strip().lower() for t in self.h.get(name, "").split(",") if t.strip()]
@@ -923,7 +950,7 @@ class Proxy:
                "req_body_bytes": 0, "status": None, "resp_body_bytes": 0,
                "t_start": round(time.time(), 6), "t_end": None, "fault": None,
                "checksum_mismatch": None, "upstream_status": None, "rule": None,
-               "error": None}
+               "error": None, "absolute": req.absolute is not None}
         self.in_flight += 1
         self.max_concurrent = max(self.max_concurrent, self.in_flight)
         body = ck = None
@@ -1110,10 +1137,8 @@ class Proxy:
         if cw.transport.is_closing():
             raise SideError("client", "client closed the connection")
         extra = arg.get("response_headers") or {}
-        if extra:  # e.g. checksums a server does not send, for client-side validation tests
-            head = resp.raw[:-2] + b"".join(
-                ("%s: %s\r\n" % (k, v)).encode("latin-1") for k, v in extra.items()) + b"\r\n"
-            cw.write(head)
+        if extra:  # e.g. checksums a server does not send, or a wrong Content-Range
+            cw.write(resp.with_headers(extra))
         else:
             cw.write(resp.raw)
         rec["status"] = resp.status

@@ -410,6 +410,29 @@ fetch_direct corrupt "$RUNDIR/corrupt.get"
 check "corrupt_request_body: s3rver (which checks nothing) stored it with one byte flipped" \
   eq "$code/$(ndiff "$F/f1m" "$RUNDIR/corrupt.get")/$(size "$RUNDIR/corrupt.get")" "200/1/1048576"
 check "corrupt_request_body: checksum_mismatch true for the right crc32 header" eq "$(logq "$P" '[r["fault"], r["checksum_mismatch"]]')" '["corrupt_request_body", true]'
+echo "# response headers set, replaced and removed"
+faults "$P" '[{"match": {"method": "GET", "path_contains": "/rab"}, "fault": "pass", "arg": {"response_headers": {"Content-Range": "bytes 0-99/4000000", "Last-Modified": null, "x-added": "yes"}}}]'
+code=$(s3 -r 100-199 "$PX/$BUCKET/rab" -D "$RUNDIR/rh.h" -o "$RUNDIR/rh.get" -w '%{http_code}')
+check "response_headers: Content-Range replaced (one header, the new value), body still range 100-199" \
+  eq "$code/$(grep -ci '^content-range:' "$RUNDIR/rh.h")/$(grep -i '^content-range:' "$RUNDIR/rh.h" | tr -d '\r')/$(cmp -s "$RUNDIR/rh.get" <(tail -c +101 "$F/f4" | head -c 100) && echo same)" \
+  "206/1/Content-Range: bytes 0-99/4000000/same"
+check "response_headers: a null value removes the header, a new name is added" \
+  eq "$(grep -ci '^last-modified:' "$RUNDIR/rh.h")/$(grep -ci '^x-added: yes' "$RUNDIR/rh.h")" "0/1"
+ctl "$P" clear >/dev/null
+
+echo "# absolute-form targets (the proxy as a client's http_proxy)"
+ctl "$P" reset >/dev/null
+code=$(curl -sS --proxy "$PX" --aws-sigv4 "aws:amz:us-east-1:s3" \
+  --user "$XFER_TEST_ACCESS_KEY:$XFER_TEST_SECRET_KEY" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
+  "$S3_DIRECT/$BUCKET/rab" -o "$RUNDIR/abs.get" -w '%{http_code}')
+check "GET with the proxy as forward proxy: 200, byte-exact" eq "$code/$(cmp -s "$F/f4" "$RUNDIR/abs.get" && echo same)" "200/same"
+check "log: absolute-form recorded as origin-form path, absolute true" \
+  eq "$(logq "$P" '[r["method"], r["path"], r["absolute"], r["headers"]["host"]]')" "[\"GET\", \"/$BUCKET/rab\", true, \"${S3_DIRECT#http://}\"]"
+code=$(curl -sS --proxy "$MX" "http://elsewhere.invalid:81/obj?chunked=1" -o "$RUNDIR/abs2.get" -w '%{http_code}')
+check "absolute-form naming another host still goes to the upstream, query kept" \
+  eq "$code/$(cmp -s "$F/f4" "$RUNDIR/abs2.get" && echo same)/$(logq "$M" '[r["path"], r["query"], r["absolute"]]')" '200/same/["/obj", "chunked=1", true]'
+check "log: an origin-form request records absolute false" eq "$(s3 "$PX/$BUCKET/rab" -o /dev/null; logq "$P" 'r["absolute"]')" false
+
 ctl "$P" clear >/dev/null
 ctl "$M" clear >/dev/null
 
