@@ -1,5 +1,6 @@
 // copy.cc: server-side copy (CopyObject below the threshold; UploadPartCopy ranges above it,
-// keeping the source's metadata as CopyObject does), delete, and bucket create/delete.
+// keeping the source's metadata as CopyObject does unless MetadataDirective is REPLACE),
+// delete, and bucket create/delete.
 #include <algorithm>
 
 #include "s3/crypto.h"
@@ -42,6 +43,7 @@ class Copy final : public Op {
     c.req.method = "HEAD";
     c.req.bucket = src_.bucket;
     c.req.key = src_.key;
+    args_.apply(RequestKind::CopySourceHead, c.req);
     c.req.payload_hash = s3::kEmptySha256;
     http::Response r;
     core::Error e = call(c, r);
@@ -54,7 +56,13 @@ class Copy final : public Op {
     st_->set_total(size_);
     if (size_ < eng_.config().multipart_threshold) return copy_object();
     auto directive = args_.get("MetadataDirective");
-    if (!directive || *directive != "REPLACE") {
+    if (directive && *directive == "REPLACE") {
+      create_args_ = args_;  // the caller's ContentType and Metadata replace the source's
+    } else {
+      // As CopyObject without REPLACE: the new object describes itself as the source does, and
+      // the caller's ContentType, Metadata, ... are ignored (sending both would give Create
+      // two Content-Types).
+      create_args_ = args_.without_object_headers();
       for (auto &kv : r.headers) {
         bool copied = kv.first.rfind("x-amz-meta-", 0) == 0;
         for (const char *h : kCopiedHeaders) copied = copied || kv.first == h;
@@ -82,11 +90,12 @@ class Copy final : public Op {
     take_object_headers(r, res);
     res.etag = parsed->etag;
     res.size = size_;
+    st_->add_progress(size_);  // one request moved every byte
     st_->finish(std::move(res));
   }
 
   void create() {
-    mp_ = std::make_unique<MultipartSession>(eng_, bucket_, key_, args_,
+    mp_ = std::make_unique<MultipartSession>(eng_, bucket_, key_, create_args_,
                                              s3::ChecksumAlgorithm::None, true);
     core::Error e = mp_->create(nullptr, source_headers_);
     if (e) return fail_and_finish(e);
@@ -148,6 +157,7 @@ class Copy final : public Op {
   uint64_t size_ = 0, chunk_ = 0;
   std::string src_etag_;
   s3::KeyValues source_headers_;
+  ExtraArgs create_args_;  // what the multipart session sends (mp_ keeps a reference)
   std::unique_ptr<MultipartSession> mp_;
   std::mutex mu_;
   uint64_t running_ = 0;
@@ -163,6 +173,7 @@ class Single final : public Op {
         body_(std::move(body)) {}
 
   void start() override {
+    st_->set_total(0);  // moves no object bytes: its progress is 0 of 0 (see xfer_delete)
     run_task([this] {
       Call c;
       c.req = request(method_.c_str());

@@ -11,15 +11,18 @@ namespace xfer::transfer {
 namespace {
 
 enum : unsigned {
-  kUp = 1u << 0,         // allowed on uploads
-  kDown = 1u << 1,       // allowed on downloads
-  kCopy = 1u << 2,       // allowed on copies
-  kDel = 1u << 3,        // allowed on deletes
-  kPart = 1u << 4,       // also sent on UploadPart / UploadPartCopy
-  kComplete = 1u << 5,   // sent on CompleteMultipartUpload
-  kNotCreate = 1u << 6,  // sent on PutObject / CopyObject but not on CreateMultipartUpload
-  kQuery = 1u << 7,      // a query parameter, not a header
-  kSourceOnly = 1u << 8  // copy-source conditions: CopyObject and UploadPartCopy only
+  kUp = 1u << 0,          // allowed on uploads
+  kDown = 1u << 1,        // allowed on downloads
+  kCopy = 1u << 2,        // allowed on copies
+  kDel = 1u << 3,         // allowed on deletes
+  kPart = 1u << 4,        // also sent on UploadPart / UploadPartCopy
+  kComplete = 1u << 5,    // sent on CompleteMultipartUpload
+  kNotCreate = 1u << 6,   // sent on PutObject / CopyObject but not on CreateMultipartUpload
+  kQuery = 1u << 7,       // a query parameter, not a header
+  kSourceOnly = 1u << 8,  // copy-source conditions: CopyObject and UploadPartCopy only
+  kDescribes = 1u << 9,   // describes the object (a header HEAD returns): kept from a copy's
+                          // source unless MetadataDirective is REPLACE
+  kSourceHead = 1u << 10  // also sent on the HEAD of a copy's source (s3transfer's mapping)
 };
 
 struct Spec {
@@ -32,7 +35,7 @@ constexpr unsigned kObj = kUp | kCopy;  // what an upload and a copy both take
 
 const Spec kSpecs[] = {
     {"ACL", "x-amz-acl", kObj},
-    {"CacheControl", "Cache-Control", kObj},
+    {"CacheControl", "Cache-Control", kObj | kDescribes},
     {"ChecksumAlgorithm", "x-amz-sdk-checksum-algorithm", kObj},
     {"ChecksumType", "x-amz-checksum-type", kUp},
     {"ChecksumCRC32", "x-amz-checksum-crc32", kUp | kComplete | kNotCreate},
@@ -40,12 +43,13 @@ const Spec kSpecs[] = {
     {"ChecksumCRC64NVME", "x-amz-checksum-crc64nvme", kUp | kComplete | kNotCreate},
     {"ChecksumSHA1", "x-amz-checksum-sha1", kUp | kComplete | kNotCreate},
     {"ChecksumSHA256", "x-amz-checksum-sha256", kUp | kComplete | kNotCreate},
-    {"ContentDisposition", "Content-Disposition", kObj},
-    {"ContentEncoding", "Content-Encoding", kObj},
-    {"ContentLanguage", "Content-Language", kObj},
-    {"ContentType", "Content-Type", kObj},
-    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", kObj | kDown | kDel | kPart | kComplete},
-    {"Expires", "Expires", kObj},
+    {"ContentDisposition", "Content-Disposition", kObj | kDescribes},
+    {"ContentEncoding", "Content-Encoding", kObj | kDescribes},
+    {"ContentLanguage", "Content-Language", kObj | kDescribes},
+    {"ContentType", "Content-Type", kObj | kDescribes},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner",
+     kObj | kDown | kDel | kPart | kComplete | kSourceHead},
+    {"Expires", "Expires", kObj | kDescribes},
     {"GrantFullControl", "x-amz-grant-full-control", kObj},
     {"GrantRead", "x-amz-grant-read", kObj},
     {"GrantReadACP", "x-amz-grant-read-acp", kObj},
@@ -56,7 +60,7 @@ const Spec kSpecs[] = {
     {"ObjectLockLegalHoldStatus", "x-amz-object-lock-legal-hold", kObj},
     {"ObjectLockMode", "x-amz-object-lock-mode", kObj},
     {"ObjectLockRetainUntilDate", "x-amz-object-lock-retain-until-date", kObj},
-    {"RequestPayer", "x-amz-request-payer", kObj | kDown | kDel | kPart | kComplete},
+    {"RequestPayer", "x-amz-request-payer", kObj | kDown | kDel | kPart | kComplete | kSourceHead},
     {"ServerSideEncryption", "x-amz-server-side-encryption", kObj},
     {"StorageClass", "x-amz-storage-class", kObj},
     {"SSECustomerAlgorithm", "x-amz-server-side-encryption-customer-algorithm",
@@ -77,9 +81,10 @@ const Spec kSpecs[] = {
     {"CopySourceIfNoneMatch", "x-amz-copy-source-if-none-match", kCopy | kSourceOnly},
     {"CopySourceIfUnmodifiedSince", "x-amz-copy-source-if-unmodified-since", kCopy | kSourceOnly},
     {"CopySourceSSECustomerAlgorithm",
-     "x-amz-copy-source-server-side-encryption-customer-algorithm", kCopy | kSourceOnly},
+     "x-amz-copy-source-server-side-encryption-customer-algorithm",
+     kCopy | kSourceOnly | kSourceHead},
     {"CopySourceSSECustomerKey", "x-amz-copy-source-server-side-encryption-customer-key",
-     kCopy | kSourceOnly},
+     kCopy | kSourceOnly | kSourceHead},
     {"CopySourceSSECustomerKeyMD5", "x-amz-copy-source-server-side-encryption-customer-key-MD5",
      kCopy | kSourceOnly},
     {"MetadataDirective", "x-amz-metadata-directive", kCopy | kNotCreate},
@@ -124,6 +129,8 @@ bool applies(unsigned f, RequestKind kind) {
       return (f & kDown) != 0;
     case RequestKind::Delete:
       return (f & kDel) != 0;
+    case RequestKind::CopySourceHead:
+      return (f & kSourceHead) != 0;
   }
   return false;
 }
@@ -141,7 +148,8 @@ std::string ExtraArgs::valid_names() {
 
 bool ExtraArgs::set(const std::string &name, const std::string &value, std::string *why) {
   if (!find_spec(name)) {
-    if (why) *why = "unknown extra argument '" + name + "'; valid names: " + valid_names();
+    if (why)
+      *why = "name '" + name + "' is not a known extra argument; valid names: " + valid_names();
     return false;
   }
   values_.erase(
@@ -188,6 +196,15 @@ bool ExtraArgs::validate(Operation op, std::string *why) const {
   return false;
 }
 
+ExtraArgs ExtraArgs::without_object_headers() const {
+  ExtraArgs out;
+  for (auto &kv : values_) {
+    const Spec *s = find_spec(kv.first);
+    if (s && !(s->flags & kDescribes)) out.values_.push_back(kv);
+  }
+  return out;
+}
+
 void ExtraArgs::apply(RequestKind kind, s3::S3Request &req) const {
   const bool creates = kind == RequestKind::PutOrCreate || kind == RequestKind::CopyOrCreate;
   const bool is_create = creates && req.method == "POST";
@@ -195,19 +212,24 @@ void ExtraArgs::apply(RequestKind kind, s3::S3Request &req) const {
     const Spec *s = find_spec(kv.first);
     if (!s || !applies(s->flags, kind)) continue;
     if (is_create && (s->flags & (kNotCreate | kSourceOnly))) continue;
+    std::string wire = s->wire;
+    // The source's HEAD names the source's key with the plain SSE-C headers, as s3transfer maps
+    // CopySourceSSECustomer* to HeadObject's SSECustomer*.
+    constexpr const char *kSourcePrefix = "x-amz-copy-source-";
+    if (kind == RequestKind::CopySourceHead && wire.rfind(kSourcePrefix, 0) == 0)
+      wire = "x-amz-" + wire.substr(std::strlen(kSourcePrefix));
     if (s->flags & kQuery) {
-      req.query.emplace_back(s->wire, kv.second);
+      req.query.emplace_back(wire, kv.second);
     } else if (std::strcmp(s->name, "SSECustomerKey") == 0 ||
                std::strcmp(s->name, "CopySourceSSECustomerKey") == 0) {
       // As botocore does: the caller gives the raw key; the wire wants it in base64 with its MD5.
-      req.headers.emplace_back(s->wire, s3::base64_encode(kv.second));
+      req.headers.emplace_back(wire, s3::base64_encode(kv.second));
       std::string md5_name = std::string(s->name) + "MD5";
       if (!get(md5_name)) {
-        req.headers.emplace_back(std::string(s->wire) + "-MD5",
-                                 s3::base64_encode(s3::md5_raw(kv.second)));
+        req.headers.emplace_back(wire + "-MD5", s3::base64_encode(s3::md5_raw(kv.second)));
       }
     } else {
-      req.headers.emplace_back(s->wire, kv.second);
+      req.headers.emplace_back(wire, kv.second);
     }
   }
   if (creates) {

@@ -22,7 +22,8 @@ enum class RequestKind {
   CopyOrCreate,
   UploadPartCopy,
   Delete,
-  Head
+  Head,
+  CopySourceHead  // HEAD of a copy's source: its CopySourceSSECustomer* as SSE-C headers
 };
 
 class ExtraArgs {
@@ -36,6 +37,9 @@ class ExtraArgs {
   void apply(RequestKind kind, s3::S3Request &req) const;
   std::optional<std::string> get(const std::string &name) const;
   bool has_metadata() const { return !metadata_.empty(); }
+  // These arguments without the ones that describe the object (ContentType and the other
+  // content headers, Expires, Metadata): what a multipart copy keeping the source's sends.
+  ExtraArgs without_object_headers() const;
 
   static std::string valid_names();
 
