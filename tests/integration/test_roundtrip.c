@@ -1,6 +1,9 @@
 /* test_roundtrip.c: byte-exact round trips through files and callbacks at the sizes where
  * behaviour changes (0, 1, threshold - 1, threshold, threshold + 1, several parts), with
- * short-reading readers and progress that ends exactly at the size. */
+ * short-reading readers and progress that ends exactly at the size (counted by the transfer,
+ * reported on the way too, not only at the end), and callbacks that run on the thread that
+ * waits. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +13,20 @@
 #define MiB (1024u * 1024u)
 #define THRESHOLD (5 * MiB)
 
-static xfer_manager *small_manager(void) {
+/* 5 MiB threshold and parts; bytes_per_s > 0 limits the bandwidth. */
+static xfer_manager *manager_at(uint64_t bytes_per_s) {
   xfer_config *c = env_config();
   assert_int_equal(xfer_config_set_multipart_threshold(c, THRESHOLD), XFER_OK);
   assert_int_equal(xfer_config_set_multipart_chunksize(c, 5 * MiB), XFER_OK);
+  assert_int_equal(xfer_config_set_max_bandwidth(c, bytes_per_s), XFER_OK);
   xfer_manager *m = xfer_manager_new(c);
   xfer_config_free(c);
   assert_non_null(m);
   return m;
+}
+
+static xfer_manager *small_manager(void) {
+  return manager_at(0);
 }
 
 static void roundtrip_file(xfer_manager *m, size_t size, uint32_t seed) {
@@ -164,12 +173,158 @@ static void test_checksum_algorithms(void **state) {
   }
 }
 
+/* Bandwidth-limited (16 MiB/s) so a 24 MiB transfer takes about 1.5 s: progress, reported
+ * about every 100 ms, must show bytes on the way and not only the end. */
+static xfer_manager *slow_manager(void) {
+  return manager_at(16 * MiB);
+}
+
+/* What the callbacks saw: how often each ran, whether one ran on a thread other than the
+ * waiter, whether progress was seen strictly between 0 and a known total. */
+typedef struct cb_rec {
+  pthread_t waiter;
+  mem_reader rd;
+  mem_writer wr;
+  progress_rec pr;
+  int reads, writes, progress_calls, wrong_thread, midway;
+} cb_rec;
+
+static void on_thread(cb_rec *r) {
+  if (!pthread_equal(pthread_self(), r->waiter)) r->wrong_thread++;
+}
+
+static int64_t rec_read(uint8_t *buf, size_t cap, void *u) {
+  cb_rec *r = u;
+  on_thread(r);
+  r->reads++;
+  return mem_read(buf, cap, &r->rd);
+}
+
+static int rec_write(const uint8_t *data, size_t len, uint64_t offset, void *u) {
+  cb_rec *r = u;
+  on_thread(r);
+  r->writes++;
+  return mem_write(data, len, offset, &r->wr);
+}
+
+static int rec_progress(const xfer_progress *p, void *u) {
+  cb_rec *r = u;
+  on_thread(r);
+  r->progress_calls++;
+  if (p->bytes_total != XFER_SIZE_UNKNOWN && p->bytes_done > 0 && p->bytes_done < p->bytes_total)
+    r->midway = 1;
+  return progress_record(p, &r->pr);
+}
+
+/* Every callback ran on the waiter; progress was seen on the way, never went back, and ended
+ * exactly at the size. */
+static void assert_progress_seen(const cb_rec *r, size_t size) {
+  assert_true(r->progress_calls > 0);
+  assert_int_equal(r->wrong_thread, 0);
+  assert_true(r->midway);
+  assert_false(r->pr.decreased);
+  assert_int_equal(r->pr.last_done, size);
+  assert_int_equal(r->pr.last_total, size);
+}
+
+typedef struct waiter_arg {
+  xfer_future *f;
+  cb_rec *rec;
+  xfer_status status;
+} waiter_arg;
+
+static void *waiter_main(void *p) {
+  waiter_arg *w = p;
+  w->rec->waiter = pthread_self();
+  w->status = xfer_future_wait(w->f, -1);
+  return NULL;
+}
+
+/* Waits for f on a new thread (not the one that started it) and returns its status. */
+static xfer_status wait_on_other_thread(xfer_future *f, cb_rec *rec) {
+  /* Still running: nothing has waited yet, and 24 MiB at 16 MiB/s takes over a second. */
+  assert_int_equal(xfer_future_status(f), XFER_PENDING);
+  assert_false(xfer_future_done(f));
+  waiter_arg w = {f, rec, XFER_EINTERNAL};
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, waiter_main, &w), 0);
+  assert_int_equal(pthread_join(t, NULL), 0);
+  return w.status;
+}
+
+/* Multipart upload from a read callback and ranged download to a write callback: every read,
+ * write and progress callback runs on the thread in xfer_future_wait(), progress shows bytes
+ * on the way, and ends exactly at the size. */
+static void test_callbacks_on_waiting_thread(void **state) {
+  (void)state;
+  xfer_manager *m = slow_manager();
+  size_t size = 24 * MiB + 99;
+  uint8_t *data = random_bytes(size, 424242);
+  char key[256];
+  snprintf(key, sizeof key, "%sroundtrip/threads", run_prefix());
+
+  cb_rec up = {0};
+  up.rd = (mem_reader){data, size, 0, 0, 0};
+  xfer_future *f =
+      xfer_upload_fileobj(m, rec_read, &up, env_get()->bucket, key, NULL, rec_progress, &up);
+  assert_non_null(f);
+  assert_int_equal(wait_on_other_thread(f, &up), XFER_OK);
+  assert_true(up.reads > 0);
+  assert_progress_seen(&up, size);
+  xfer_future_free(f);
+  assert_stored(env_get()->bucket, key, data, size);
+
+  cb_rec down = {0};
+  down.wr = (mem_writer){malloc(size), size, 0, 0, 0};
+  f = xfer_download_fileobj(m, env_get()->bucket, key, rec_write, &down, NULL, rec_progress, &down);
+  assert_non_null(f);
+  assert_int_equal(wait_on_other_thread(f, &down), XFER_OK);
+  assert_true(down.writes > 0);
+  assert_progress_seen(&down, size);
+  assert_int_equal(down.wr.len, size);
+  assert_memory_equal(down.wr.data, data, size);
+  free(down.wr.data);
+  xfer_future_free(f);
+  free(data);
+  xfer_manager_free(m);
+}
+
+/* File transfers of several parts report progress on the way, not only at the end. */
+static void test_progress_midway(void **state) {
+  (void)state;
+  xfer_manager *m = slow_manager();
+  size_t size = 24 * MiB + 7;
+  uint8_t *data = random_bytes(size, 777);
+  char *path = write_temp_file("midway.bin", data, size);
+  char key[256], down[700];
+  snprintf(key, sizeof key, "%sroundtrip/midway", run_prefix());
+  cb_rec up = {0};
+  up.waiter = pthread_self();
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, rec_progress, &up);
+  assert_int_equal(wait_status(f), XFER_OK);
+  assert_progress_seen(&up, size);
+  xfer_future_free(f);
+  snprintf(down, sizeof down, "%s/midway-down.bin", tmp_dir());
+  cb_rec dn = {0};
+  dn.waiter = pthread_self();
+  f = xfer_download_file(m, env_get()->bucket, key, down, NULL, rec_progress, &dn);
+  assert_int_equal(wait_status(f), XFER_OK);
+  assert_progress_seen(&dn, size);
+  xfer_future_free(f);
+  free(data);
+  xfer_manager_free(m);
+}
+
 int main(void) {
   env_get();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_file_sizes),          cmocka_unit_test(test_stream_sizes),
-      cmocka_unit_test(test_stream_short_reads),  cmocka_unit_test(test_default_config),
+      cmocka_unit_test(test_file_sizes),
+      cmocka_unit_test(test_stream_sizes),
+      cmocka_unit_test(test_stream_short_reads),
+      cmocka_unit_test(test_default_config),
       cmocka_unit_test(test_checksum_algorithms),
+      cmocka_unit_test(test_callbacks_on_waiting_thread),
+      cmocka_unit_test(test_progress_midway),
   };
   return cmocka_run_group_tests(tests, NULL, test_teardown);
 }
