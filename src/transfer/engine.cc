@@ -53,6 +53,8 @@ core::Error service_error(const http::Response &resp, const char *op_hint) {
   core::Error e(core::Code::Service, "");
   e.http_status = resp.status;
   e.request_id = resp.header("x-amz-request-id");
+  // Swift's own id when its S3 layer leaves out the S3 one.
+  if (e.request_id.empty()) e.request_id = resp.header("x-openstack-request-id");
   if (auto parsed = s3::parse_error(resp.body)) {
     e.service_code = parsed->code;
     e.message = parsed->message;

@@ -6,6 +6,19 @@
 
 #include "harness.h"
 
+/* The request id of a failed request, as each server gives it: Swift (x-amz-request-id, its
+ * transaction id) and radosgw (x-amz-request-id and RequestId) send one; s3rver sends none
+ * (its errors carry no RequestId and its answers no x-amz-request-id), so the future has none. */
+static void assert_request_id(const xfer_future *f) {
+  const char *id = xfer_future_request_id(f);
+  if (env_is("s3rver")) {
+    assert_null(id);
+  } else {
+    assert_non_null(id);
+    assert_true(strlen(id) > 0);
+  }
+}
+
 static void test_missing_key(void **state) {
   (void)state;
   xfer_manager *m = env_manager();
@@ -21,6 +34,7 @@ static void test_missing_key(void **state) {
   assert_int_equal(xfer_future_status(f), XFER_ESERVICE);
   assert_int_equal(xfer_future_http_status(f), 404);
   assert_string_equal(xfer_future_s3_error_code(f), "NoSuchKey");
+  assert_request_id(f);
   assert_non_null(xfer_future_error_message(f));
   assert_null(xfer_future_etag(f));
   xfer_future_free(f);
@@ -66,10 +80,12 @@ static void test_missing_bucket(void **state) {
   assert_int_equal(wait_status(f), XFER_ESERVICE);
   assert_int_equal(xfer_future_http_status(f), 404);
   assert_string_equal(xfer_future_s3_error_code(f), "NoSuchBucket");
+  assert_request_id(f);
   xfer_future_free(f);
   f = xfer_download_file(m, "xfer-no-such-bucket-4711", "k", path, NULL, NULL, NULL);
   assert_int_equal(wait_status(f), XFER_ESERVICE);
   assert_string_equal(xfer_future_s3_error_code(f), "NoSuchBucket");
+  assert_request_id(f);
   xfer_future_free(f);
   xfer_manager_free(m);
 }
@@ -93,6 +109,7 @@ static void test_wrong_secret(void **state) {
   assert_int_equal(wait_status(f), XFER_ESERVICE);
   assert_int_equal(xfer_future_http_status(f), 403);
   assert_string_equal(xfer_future_s3_error_code(f), "SignatureDoesNotMatch");
+  assert_request_id(f);
   xfer_future_free(f);
   /* The object is not there (looked at from outside). */
   char *r = s3check("head\x1f%s\x1f%s", env_get()->bucket, key);
