@@ -138,7 +138,7 @@ tr::ExtraArgs args_for(const xfer_args *a, tr::Operation op, const char *fn, boo
   if (!a) return tr::ExtraArgs();
   std::string why;
   if (!a->args.validate(op, &why)) {
-    einval(std::string(fn) + ": " + why);
+    einval(std::string(fn) + ": args: " + why);
     *ok = false;
   }
   return a->args;
@@ -193,7 +193,8 @@ const std::pair<std::string, xfer::core::Error> *failure_at(const xfer_future *f
   }
   const xfer_future *s = f->settled();
   if (!s || i >= s->failures.size()) {
-    einval(std::string(fn) + ": no failure " + std::to_string(i));
+    einval(std::string(fn) + ": no failure " + std::to_string(i) +
+           " (i must be below xfer_future_failure_count() of a finished transfer)");
     return nullptr;
   }
   return &s->failures[i];
@@ -272,7 +273,7 @@ xfer_status xfer_config_set_endpoint(xfer_config *c, const char *url) {
     }
     std::string why;
     auto ep = xfer::s3::parse_endpoint_url(url, &why);
-    if (!ep) return einval(std::string("xfer_config_set_endpoint: '") + url + "': " + why);
+    if (!ep) return einval(std::string("xfer_config_set_endpoint: url '") + url + "': " + why);
     c->cfg.endpoint.scheme = ep->scheme;
     c->cfg.endpoint.host = ep->host;
     return XFER_OK;
@@ -285,7 +286,8 @@ xfer_status xfer_config_set_region(xfer_config *c, const char *region) {
     if (!need(region, "xfer_config_set_region", "region")) return XFER_EINVAL;
     for (const char *p = region; *p; p++) {
       if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '-'))
-        return einval(std::string("xfer_config_set_region: '") + region + "' is not a region name");
+        return einval(std::string("xfer_config_set_region: region '") + region +
+                      "' is not a region name");
     }
     c->cfg.endpoint.region = region;
     return XFER_OK;
@@ -369,7 +371,7 @@ xfer_status xfer_config_set_checksum_algorithm(xfer_config *c, const char *alg) 
     if (!need(alg, "xfer_config_set_checksum_algorithm", "alg")) return XFER_EINVAL;
     auto a = xfer::s3::parse_checksum_algorithm(alg);
     if (!a)
-      return einval(std::string("xfer_config_set_checksum_algorithm: '") + alg +
+      return einval(std::string("xfer_config_set_checksum_algorithm: alg '") + alg +
                     "' is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256, NONE");
     c->cfg.checksum = *a;
     return XFER_OK;
@@ -439,7 +441,8 @@ xfer_status xfer_args_set(xfer_args *a, const char *name, const char *value) {
     if (!need(name, "xfer_args_set", "name")) return XFER_EINVAL;
     if (!value) return einval(std::string("xfer_args_set: value of ") + name + " is NULL");
     if (std::strcmp(name, "Metadata") == 0)
-      return einval("xfer_args_set: set Metadata entries with xfer_args_set_metadata");
+      return einval(
+          "xfer_args_set: name 'Metadata': set Metadata entries with xfer_args_set_metadata");
     std::string why;
     if (!a->args.set(name, value, &why)) return einval("xfer_args_set: " + why);
     return XFER_OK;
