@@ -564,6 +564,12 @@ XFER_API xfer_manager *xfer_manager_new(const xfer_config *c);
  * is waiting on (for example a stream upload that reads only while someone waits) then run
  * on the thread calling xfer_manager_shutdown().
  *
+ * With @p cancel non-zero callbacks may run here too: no read, write or list callback runs
+ * after the cancel, but the progress callback of a transfer no other thread waits on is
+ * still called on the thread calling xfer_manager_shutdown(), with the last numbers (a
+ * transfer already past its commit point, see xfer_future_cancel(), runs to its end and
+ * reports its progress to the end). Its return value no longer matters.
+ *
  * Later submissions fail with #XFER_ESTATE. Futures stay valid: read their results and
  * free them as usual. Calling it again is harmless.
  *
@@ -580,7 +586,9 @@ XFER_API xfer_status xfer_manager_shutdown(xfer_manager *m, int cancel);
  * @brief Shuts the manager down (cancelling running transfers), then frees it.
  *
  * Equivalent to xfer_manager_shutdown(m, 1) followed by the release of the threads and
- * connections. Futures of its transfers stay valid and must still be freed.
+ * connections, so progress callbacks of transfers nobody waits on may run inside it, on the
+ * calling thread (see xfer_manager_shutdown()). Futures of its transfers stay valid and must
+ * still be freed.
  *
  * @param m The manager, or NULL (then nothing happens).
  * @par Thread safety
@@ -633,7 +641,15 @@ typedef int64_t (*xfer_read_fn)(uint8_t *buf, size_t cap, void *user_data);
  */
 typedef int (*xfer_write_fn)(const uint8_t *data, size_t len, uint64_t offset, void *user_data);
 
-/** @brief How far a transfer has come. */
+/**
+ * @brief How far a transfer has come.
+ *
+ * Each kind of transfer counts its own bytes: an upload the payload bytes sent (a part sent
+ * again after a retry is not counted twice), a download the bytes received, a copy the bytes
+ * of each part copied (a copy below the threshold: all of them once CopyObject succeeds). A
+ * delete moves no object bytes: its total and done are 0 (and xfer_delete() takes no
+ * progress callback).
+ */
 typedef struct xfer_progress {
   uint64_t bytes_done;  /**< Never decreases; equals bytes_total when the transfer succeeds. */
   uint64_t bytes_total; /**< #XFER_SIZE_UNKNOWN until known (e.g. a stream before its end). */
@@ -810,7 +826,13 @@ XFER_API xfer_future *xfer_download_fileobj(xfer_manager *m, const char *bucket,
  * @brief Copies an object on the server side (no data passes through this process).
  *
  * Objects at least the multipart threshold in size are copied part by part
- * (UploadPartCopy).
+ * (UploadPartCopy). As with CopyObject, the new object keeps the source's content type, other
+ * content headers and metadata (x-amz-meta-*), and the description arguments in @p args
+ * (ContentType, CacheControl, ContentDisposition, ContentEncoding, ContentLanguage, Expires,
+ * Metadata) are ignored, unless @p args sets "MetadataDirective" to "REPLACE": then those
+ * arguments replace the source's, on both paths. The HEAD of the source carries
+ * CopySourceSSECustomerAlgorithm, CopySourceSSECustomerKey and CopySourceSSECustomerKeyMD5 as
+ * its SSE-C headers, as s3transfer sends them.
  *
  * @param m The manager.
  * @param src_bucket The source bucket.
@@ -828,6 +850,8 @@ XFER_API xfer_future *xfer_copy(xfer_manager *m, const char *src_bucket, const c
 
 /**
  * @brief Deletes an object.
+ *
+ * Moves no object bytes: xfer_future_size() is 0 and there is no progress to report.
  *
  * @param m The manager.
  * @param bucket The bucket.
