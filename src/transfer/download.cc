@@ -150,13 +150,13 @@ class Download : public Op {
         if (!etag.empty() && !info->etag.empty() &&
             s3::normalize_etag(etag) != s3::normalize_etag(info->etag)) {
           header_error = core::Error(core::Code::Service,
-                                     "GET: the object changed during the download (ETag " +
-                                         etag + ", was " + info->etag + ")");
+                                     "GET: the object changed during the download (ETag " + etag +
+                                         ", was " + info->etag + ")");
           return false;
         }
         if (total != info->size) {
-          header_error = core::Error(core::Code::Service,
-                                     "GET: the object changed size during the download");
+          header_error =
+              core::Error(core::Code::Service, "GET: the object changed size during the download");
           return false;
         }
       }
