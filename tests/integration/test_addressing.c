@@ -48,12 +48,14 @@ static xfer_manager *vhost_manager(int via_proxy, uint64_t threshold) {
   return manager_from(c);
 }
 
+/* Waits for f, frees it, and fails the test unless it succeeded. */
 static void check_ok(xfer_future *f, const char *what) {
   assert_non_null(f);
   xfer_status s = wait_status(f);
   if (s != XFER_OK)
     fprintf(stderr, "%s: %s (HTTP %d, %s)\n", what, xfer_future_error_message(f),
             xfer_future_http_status(f), xfer_future_s3_error_code(f));
+  xfer_future_free(f);
   assert_int_equal(s, XFER_OK);
 }
 
