@@ -1,6 +1,7 @@
 // crypto.cc: OpenSSL 3 EVP implementations of the digest, HMAC and encoding helpers.
 #include "s3/crypto.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cstdint>
@@ -108,6 +109,22 @@ std::string hex_encode(std::string_view raw) {
   for (unsigned char c : raw) {
     out.push_back(kHex[c >> 4]);
     out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
+int hex_digit(char c) {
+  return OPENSSL_hexchar2int(static_cast<unsigned char>(c));
+}
+
+std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
   }
   return out;
 }

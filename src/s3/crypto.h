@@ -48,7 +48,10 @@ class Md5 : public Digest {
   Md5() : Digest("MD5") {}
 };
 
-std::string hex_encode(std::string_view raw);     // lowercase
+std::string hex_encode(std::string_view raw);  // lowercase
+int hex_digit(char c);                         // 0..15 for a hex digit (either case), else -1
+// Raw bytes from hex text (either case); nullopt on an odd length or a non-hex character.
+std::optional<std::string> hex_decode(std::string_view hex);
 std::string base64_encode(std::string_view raw);  // standard alphabet, '=' padded
 // Standard alphabet; padding optional. nullopt on any other character or a bad length.
 std::optional<std::string> base64_decode(std::string_view text);

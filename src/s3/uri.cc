@@ -1,6 +1,8 @@
 // uri.cc: percent-encoding, decoding and S3 object paths.
 #include "s3/uri.h"
 
+#include "s3/crypto.h"
+
 namespace xfer::s3 {
 
 namespace {
@@ -8,13 +10,6 @@ namespace {
 bool unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -40,8 +35,8 @@ std::string uri_decode(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(static_cast<unsigned char>(s[i + 1]));
-      int lo = hex_value(static_cast<unsigned char>(s[i + 2]));
+      int hi = hex_digit(s[i + 1]);
+      int lo = hex_digit(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(char(hi * 16 + lo));
         i += 2;

@@ -12,6 +12,8 @@
 #include <charconv>
 #include <climits>
 
+#include "s3/crypto.h"
+
 namespace xfer::s3 {
 namespace {
 
@@ -107,13 +109,6 @@ std::optional<bool> opt_bool(const XMLElement *parent, std::string_view name, bo
   return e ? parse_bool(text_of(e)) : std::optional<bool>(def);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes S3's encoding-type=url values: %XX escapes and '+' for a space (S3 writes a literal
 // '+' as %2B). A malformed escape gives nullopt.
 std::optional<std::string> url_decode(std::string_view s) {
@@ -125,7 +120,7 @@ std::optional<std::string> url_decode(std::string_view s) {
       out.push_back(' ');
     } else if (c == '%') {
       if (i + 2 >= s.size()) return std::nullopt;
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

@@ -33,17 +33,9 @@ std::string multipart_etag(const std::vector<s3::CompletedPart> &parts) {
   for (const auto &p : parts) {
     std::string_view hex = p.etag;
     if (hex.size() == 34 && hex.front() == '"' && hex.back() == '"') hex = hex.substr(1, 32);
-    if (hex.size() != 32) return "";
-    for (size_t i = 0; i < 32; i += 2) {
-      unsigned byte = 0;
-      for (size_t j = i; j < i + 2; j++) {
-        char ch = hex[j];
-        int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-        if (v < 0) return "";
-        byte = byte * 16 + static_cast<unsigned>(v);
-      }
-      md5s.push_back(static_cast<char>(byte));
-    }
+    auto md5 = s3::hex_decode(hex);
+    if (!md5 || md5->size() != 16) return "";
+    md5s += *md5;
   }
   return "\"" + s3::hex_encode(s3::md5_raw(md5s)) + "-" + std::to_string(parts.size()) + "\"";
 }

@@ -10,7 +10,7 @@ SECONDS_MAX=${2:-20}
 OUT=${XFER_FUZZ_DIR:-$ROOT/build/fuzz}
 mkdir -p "$OUT" "$HERE/crashes"
 case $TARGET in
-  xml) SRCS="src/s3/xml.cc src/s3/uri.cc"; LIBS="$(pkg-config --libs tinyxml2)" ;;
+  xml) SRCS="src/s3/xml.cc src/s3/uri.cc src/s3/crypto.cc"; LIBS="$(pkg-config --libs tinyxml2 libcrypto)" ;;
   http) SRCS="src/http/parse.cc"; LIBS="" ;;
   sigv4) SRCS="src/s3/sigv4.cc src/s3/uri.cc src/s3/crypto.cc"; LIBS="$(pkg-config --libs libcrypto)" ;;
   *) echo "unknown target $TARGET" >&2; exit 2 ;;

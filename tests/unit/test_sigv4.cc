@@ -310,6 +310,13 @@ static void test_hmac_md5(void **) {
 static void test_hex_base64(void **) {
   eq(hex_encode(std::string("\x00\x01\xab\xff", 4)), "0001abff");
   eq(hex_encode(""), "");
+  auto raw = hex_decode("0001ABff");
+  assert_true(raw.has_value());
+  assert_true(*raw == std::string("\x00\x01\xab\xff", 4));
+  assert_false(hex_decode("abc").has_value());  // odd length
+  assert_false(hex_decode("0g").has_value());   // not a hex digit
+  assert_int_equal(hex_digit('F'), 15);
+  assert_int_equal(hex_digit('%'), -1);
   // RFC 4648 section 10.
   const char *plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
   const char *enc[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
