@@ -62,6 +62,18 @@ static void key_for(char *key, size_t cap, const char *name) {
   snprintf(key, cap, "%sproxy/%s", run_prefix(), name);
 }
 
+/* Uploads size bytes (from seed; *data gets them unless data is NULL) from a file to key with
+ * the proxy's rules set to rules, after clearing its log; returns the finished future. */
+static xfer_future *upload_under_rules(xfer_manager *m, const char *rules, const char *key,
+                                       size_t size, uint32_t seed, uint8_t **data) {
+  char *path = upload_data("u.bin", size, seed, data);
+  reset();
+  free(proxy_ctl("set", rules));
+  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
+  wait_status(f);
+  return f;
+}
+
 static void test_concurrency_bounded(void **state) {
   (void)state;
   xfer_manager *m = manager(3, 1);
@@ -128,13 +140,10 @@ static void test_error_in_200_on_complete(void **state) {
   char key[256];
   key_for(key, sizeof key, "error-in-200");
   uint8_t *data = NULL;
-  char *path = upload_data("e.bin", 11 * MiB, 31, &data);
-  reset();
-  free(proxy_ctl("set",
-                 "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploadId\"},"
-                 "\"fault\":\"error_in_200\"}"));
-  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
-  xfer_status s = wait_status(f);
+  xfer_future *f = upload_under_rules(
+      m, "{\"match\":{\"method\":\"POST\",\"query_has\":\"uploadId\"},\"fault\":\"error_in_200\"}",
+      key, 11 * MiB, 31, &data);
+  xfer_status s = xfer_future_status(f);
   fprintf(stderr, "  error_in_200 on Complete: %s: %s\n", xfer_status_str(s),
           xfer_future_error_message(f) ? xfer_future_error_message(f) : "");
   xfer_future_free(f);
@@ -170,13 +179,10 @@ static xfer_future *upload_with_lost_complete(const char *first_fault, const cha
    * Complete the proxy cuts off. */
   xfer_manager *m = manager_with(4, 1, "NONE");
   key_for(key, key_cap, name);
-  char *path = upload_data("lost.bin", 11 * MiB, 33, data);
-  reset();
   char rules[512];
   snprintf(rules, sizeof rules, kLostComplete, first_fault);
-  free(proxy_ctl("set", rules));
-  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
-  xfer_status s = wait_status(f);
+  xfer_future *f = upload_under_rules(m, rules, key, 11 * MiB, 33, data);
+  xfer_status s = xfer_future_status(f);
   fprintf(stderr, "  %s: %s: %s\n", name, xfer_status_str(s),
           xfer_future_error_message(f) ? xfer_future_error_message(f) : "");
   xfer_manager_free(m);
@@ -356,11 +362,8 @@ static char *failing_upload(const char *rule, const char *name, xfer_status expe
   xfer_manager *m = manager(4, 1);
   char key[256];
   key_for(key, sizeof key, name);
-  char *path = upload_data("f.bin", 16 * MiB, 4, NULL);
-  reset();
-  free(proxy_ctl("set", rule));
-  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
-  assert_int_equal(wait_status(f), expect);
+  xfer_future *f = upload_under_rules(m, rule, key, 16 * MiB, 4, NULL);
+  assert_int_equal(xfer_future_status(f), expect);
   assert_int_equal(xfer_future_http_status(f), http);
   assert_non_null(xfer_future_s3_error_code(f));
   xfer_future_free(f);
@@ -424,13 +427,12 @@ static void test_slowdown_is_retried(void **state) {
   char key[256];
   key_for(key, sizeof key, "slowdown");
   uint8_t *data = NULL;
-  char *path = upload_data("s.bin", 12 * MiB, 5, &data);
-  reset();
-  free(proxy_ctl("set",
-                 "{\"match\":{\"method\":\"PUT\",\"query_has\":\"partNumber=1\"},\"fault\":"
-                 "\"slowdown_503\",\"times\":2}"));
-  xfer_future *f = xfer_upload_file(m, path, env_get()->bucket, key, NULL, NULL, NULL);
-  assert_int_equal(wait_status(f), XFER_OK);
+  xfer_future *f =
+      upload_under_rules(m,
+                         "{\"match\":{\"method\":\"PUT\",\"query_has\":\"partNumber=1\"},\"fault\":"
+                         "\"slowdown_503\",\"times\":2}",
+                         key, 12 * MiB, 5, &data);
+  assert_int_equal(xfer_future_status(f), XFER_OK);
   xfer_future_free(f);
   char *log = proxy_ctl("log", NULL);
   assert_int_equal(log_count(log, "\"method\":\"PUT\"", "partNumber=1&", NULL), 3);
